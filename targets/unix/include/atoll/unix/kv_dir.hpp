@@ -1,0 +1,96 @@
+// unix_target::dir_kv: a read-only key-value device over a host directory.
+//
+// The directory is opened once, by create(); every key is then resolved
+// beneath that descriptor with openat2(RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS),
+// so nothing outside the directory can be reached: ".." never gets past
+// kv_key, and a symlink that leads out (relative or absolute) or through
+// /proc's magic links is refused by the kernel, while symlinks that stay
+// inside work. Needs Linux 5.6 or later (openat2).
+//
+// Beyond the kv_ro contract (kv_ro.hpp):
+//   - Regular files are values and directories are dictionaries; other files
+//     (FIFOs, sockets, devices) are invisible: not_found, and left out of
+//     list().
+//   - A key whose resolution leaves the directory is errc::permission_denied;
+//     list() leaves such symlinks out.
+//   - last_modified is the file's mtime (statx); the digest is computed from
+//     the file's bytes at each call (nothing is cached: the files may change).
+//   - Values larger than options.max_value_size are errc::limit_exceeded for
+//     get() (get_partial() of a smaller range works); digest() streams.
+//   - I/O is synchronous: the event loop waits while the host reads.
+#pragma once
+
+#include <atoll/core/budget.hpp>
+#include <atoll/core/buf.hpp>
+#include <atoll/core/result.hpp>
+#include <atoll/core/task.hpp>
+#include <atoll/core/time.hpp>
+#include <atoll/devices/kv_key.hpp>
+#include <atoll/devices/kv_ro.hpp>
+#include <atoll/devices/sha256.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+namespace atl::unix_target {
+
+struct dir_kv_options {
+  /// The largest value get() and get_partial() return, in bytes.
+  std::uint64_t max_value_size = 64 << 20;
+  /// The bufs returned are charged to this budget when given; it must
+  /// outlive them.
+  memory_budget* budget = nullptr;
+};
+
+class dir_kv {
+public:
+  /// create(dir, options): opens `dir` (O_PATH). errc::not_found or
+  /// errc::permission_denied and so on from the host; errc::invalid_argument
+  /// when it is not a directory; errc::unsupported when the kernel has no
+  /// openat2.
+  static result<dir_kv> create(std::string_view dir, const dir_kv_options& options = {}) noexcept;
+
+  dir_kv(dir_kv&& other) noexcept;
+  dir_kv& operator=(dir_kv&& other) noexcept;
+  dir_kv(const dir_kv&) = delete;
+  dir_kv& operator=(const dir_kv&) = delete;
+  ~dir_kv();
+
+  // The kv_ro contract. The device must outlive the tasks.
+  task<result<buf>> get(kv_key key) const noexcept;
+  task<result<buf>> get_partial(kv_key key, std::uint64_t offset,
+                                std::uint64_t length) const noexcept;
+  task<result<std::vector<kv_entry>>> list(kv_key key) const noexcept;
+  task<result<std::optional<kv_kind>>> exists(kv_key key) const noexcept;
+  task<result<std::uint64_t>> size(kv_key key) const noexcept;
+  task<result<sha256_digest>> digest(kv_key key) const noexcept;
+  task<result<wall_time>> last_modified(kv_key key) const noexcept;
+
+  /// The synchronous operations behind the tasks.
+  [[nodiscard]] result<buf> read_range(const kv_key& key, std::uint64_t offset,
+                                       std::uint64_t length, bool whole) const noexcept;
+  [[nodiscard]] result<std::vector<kv_entry>> entries(const kv_key& key) const noexcept;
+  [[nodiscard]] result<std::optional<kv_kind>> kind(const kv_key& key) const noexcept;
+  [[nodiscard]] result<sha256_digest> hash(const kv_key& key) const noexcept;
+
+private:
+  struct entry_info {
+    std::optional<kv_kind> kind;  // nullopt: a file of another type
+    std::uint64_t size = 0;
+    wall_time modified{};
+  };
+  dir_kv(int fd, const dir_kv_options& options) noexcept : fd_(fd), options_(options) {}
+  [[nodiscard]] result<entry_info> stat_key(const kv_key& key) const noexcept;
+  [[nodiscard]] result<entry_info> stat_value(const kv_key& key) const noexcept;
+  [[nodiscard]] result<int> open_value(const kv_key& key, std::uint64_t& size) const noexcept;
+
+  int fd_ = -1;
+  dir_kv_options options_;
+};
+
+static_assert(kv_ro<dir_kv>);
+
+}  // namespace atl::unix_target

@@ -1,0 +1,283 @@
+#include "errno_error.hpp"
+#include <atoll/unix/kv_dir.hpp>
+
+#include <algorithm>
+#include <cerrno>
+#include <dirent.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <memory>
+#include <new>
+#include <string>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <utility>
+
+namespace atl::unix_target {
+
+namespace {
+
+/// fd_guard: closes a descriptor at the end of a scope unless released.
+class fd_guard {
+public:
+  explicit fd_guard(int fd) noexcept : fd_(fd) {}
+  fd_guard(const fd_guard&) = delete;
+  fd_guard& operator=(const fd_guard&) = delete;
+  ~fd_guard() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  [[nodiscard]] int get() const noexcept { return fd_; }
+  int release() noexcept { return std::exchange(fd_, -1); }
+
+private:
+  int fd_;
+};
+
+/// open_beneath(dir, key, flags): the key resolved inside `dir` only.
+result<int> open_beneath(int dir, const kv_key& key, std::uint64_t flags) noexcept {
+  const std::string path = key.is_root() ? std::string(".") : std::string(key.text());
+  open_how how{};
+  // openat2 refuses flags that O_PATH ignores (O_NOCTTY among them).
+  how.flags = flags | O_CLOEXEC | ((flags & O_PATH) != 0 ? 0 : O_NOCTTY);
+  how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+  while (true) {
+    const long fd = ::syscall(SYS_openat2, dir, path.c_str(), &how, sizeof how);
+    if (fd >= 0) return static_cast<int>(fd);
+    const int err = errno;
+    if (err == EINTR || err == EAGAIN) continue;  // EAGAIN: a rename raced the lookup
+    if (err == EXDEV) {
+      return error(errc::permission_denied, "'", key.text(), "' leads outside the directory");
+    }
+    if (err == ELOOP) {
+      return error(errc::permission_denied, "'", key.text(),
+                   "' meets a symlink loop or magic link");
+    }
+    return errno_error("open", key.text(), err);
+  }
+}
+
+wall_time wall_of(const statx_timestamp& t) noexcept {
+  return wall_time(duration(static_cast<std::int64_t>(t.tv_sec) * 1'000'000'000 + t.tv_nsec));
+}
+
+std::optional<kv_kind> kind_of_mode(unsigned mode) noexcept {
+  if (S_ISREG(mode)) return kv_kind::value;
+  if (S_ISDIR(mode)) return kv_kind::dictionary;
+  return std::nullopt;
+}
+
+result<void> pread_all(int fd, std::span<std::byte> out, std::uint64_t offset,
+                       const kv_key& key) noexcept {
+  while (!out.empty()) {
+    const ssize_t n = ::pread(fd, out.data(), out.size(), static_cast<off_t>(offset));
+    if (n > 0) {
+      out = out.subspan(static_cast<std::size_t>(n));
+      offset += static_cast<std::uint64_t>(n);
+      continue;
+    }
+    if (n == 0) return error(errc::io_error, "'", key.text(), "' shrank while being read");
+    if (errno == EINTR) continue;
+    return errno_error("read", key.text(), errno);
+  }
+  return ok();
+}
+
+}  // namespace
+
+result<dir_kv> dir_kv::create(std::string_view dir, const dir_kv_options& options) noexcept {
+  if (dir.empty() || dir.find('\0') != std::string_view::npos) {
+    return error(errc::invalid_argument, "bad directory path");
+  }
+  const std::string name(dir);
+  const int fd = ::open(name.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOTDIR) return error(errc::invalid_argument, "'", dir, "' is not a directory");
+    return errno_error("open directory", dir, errno);
+  }
+  dir_kv device(fd, options);
+  // Check openat2 once, so a kernel without it fails here and not per key.
+  auto probe = open_beneath(fd, kv_key(), O_PATH);
+  if (!probe) {
+    if (probe.error().code() == errc::unsupported) {
+      return error(errc::unsupported, "dir_kv needs openat2 (Linux 5.6 or later)");
+    }
+    return probe.error();
+  }
+  ::close(*probe);
+  return device;
+}
+
+dir_kv::dir_kv(dir_kv&& other) noexcept
+    : fd_(std::exchange(other.fd_, -1)), options_(other.options_) {}
+
+dir_kv& dir_kv::operator=(dir_kv&& other) noexcept {
+  if (this != &other) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = std::exchange(other.fd_, -1);
+    options_ = other.options_;
+  }
+  return *this;
+}
+
+dir_kv::~dir_kv() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+result<dir_kv::entry_info> dir_kv::stat_key(const kv_key& key) const noexcept {
+  // O_PATH: looking at a FIFO or a device node neither blocks nor wakes it.
+  ATOLL_TRY(const int fd, open_beneath(fd_, key, O_PATH));
+  const fd_guard guard(fd);
+  struct statx st {};
+  if (::statx(fd, "", AT_EMPTY_PATH, STATX_TYPE | STATX_SIZE | STATX_MTIME, &st) != 0) {
+    return errno_error("statx", key.text(), errno);
+  }
+  return entry_info{kind_of_mode(st.stx_mode), st.stx_size, wall_of(st.stx_mtime)};
+}
+
+result<dir_kv::entry_info> dir_kv::stat_value(const kv_key& key) const noexcept {
+  ATOLL_TRY(const entry_info info, stat_key(key));
+  if (info.kind == kv_kind::dictionary) {
+    return error(errc::invalid_argument, "'", key.text(), "' is a dictionary");
+  }
+  if (!info.kind) return error(errc::not_found, "'", key.text(), "' is not a regular file");
+  return info;
+}
+
+result<int> dir_kv::open_value(const kv_key& key, std::uint64_t& size) const noexcept {
+  ATOLL_TRY(const entry_info info, stat_value(key));
+  (void)info;
+  // O_NONBLOCK: should the file have been swapped for a FIFO since the
+  // check, the open does not hang; fstat below then refuses it.
+  ATOLL_TRY(const int fd, open_beneath(fd_, key, O_RDONLY | O_NONBLOCK));
+  fd_guard guard(fd);
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) return errno_error("stat", key.text(), errno);
+  if (!S_ISREG(st.st_mode)) {
+    return error(errc::not_found, "'", key.text(), "' is not a regular file");
+  }
+  size = static_cast<std::uint64_t>(st.st_size);
+  return guard.release();
+}
+
+result<buf> dir_kv::read_range(const kv_key& key, std::uint64_t offset, std::uint64_t length,
+                               bool whole) const noexcept {
+  std::uint64_t size = 0;
+  ATOLL_TRY(const int fd, open_value(key, size));
+  const fd_guard guard(fd);
+  if (offset > size) {
+    return error(errc::invalid_argument, "offset ", offset, " is past the end (", size, ")");
+  }
+  const std::uint64_t count = whole ? size : std::min(length, size - offset);
+  if (count > options_.max_value_size) {
+    return error(errc::limit_exceeded, "'", key.text(), "' has ", count,
+                 " bytes, more than the limit of ", options_.max_value_size);
+  }
+  ATOLL_TRY(buf out, buf::allocate(static_cast<std::size_t>(count), 0, options_.budget));
+  ATOLL_TRYV(pread_all(fd, out.mutable_bytes(), offset, key));
+  return out;
+}
+
+result<sha256_digest> dir_kv::hash(const kv_key& key) const noexcept {
+  std::uint64_t size = 0;
+  ATOLL_TRY(const int fd, open_value(key, size));
+  const fd_guard guard(fd);
+  constexpr std::size_t chunk = std::size_t{64} * 1024;
+  const std::unique_ptr<std::byte[]> buffer(new (std::nothrow) std::byte[chunk]);
+  if (!buffer) return error(errc::no_memory, "no memory to hash '", key.text(), "'");
+  sha256 h;
+  for (std::uint64_t done = 0; done < size;) {
+    const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(chunk, size - done));
+    ATOLL_TRYV(pread_all(fd, std::span(buffer.get(), n), done, key));
+    h.update(std::span<const std::byte>(buffer.get(), n));
+    done += n;
+  }
+  return h.finish();
+}
+
+result<std::optional<kv_kind>> dir_kv::kind(const kv_key& key) const noexcept {
+  auto info = stat_key(key);
+  if (!info) {
+    if (info.error().code() == errc::not_found) return std::optional<kv_kind>();
+    return info.error();
+  }
+  return info->kind;
+}
+
+result<std::vector<kv_entry>> dir_kv::entries(const kv_key& key) const noexcept {
+  ATOLL_TRY(const entry_info info, stat_key(key));
+  if (info.kind == kv_kind::value) {
+    return error(errc::invalid_argument, "'", key.text(), "' is a value");
+  }
+  if (!info.kind) return error(errc::not_found, "'", key.text(), "' is not a directory");
+  ATOLL_TRY(const int fd, open_beneath(fd_, key, O_RDONLY | O_DIRECTORY));
+  DIR* dir = ::fdopendir(fd);
+  if (dir == nullptr) {
+    const int err = errno;
+    ::close(fd);
+    return errno_error("list", key.text(), err);
+  }
+  const std::unique_ptr<DIR, int (*)(DIR*)> closer(dir, &::closedir);
+  std::vector<kv_entry> out;
+  while (true) {
+    errno = 0;
+    const dirent* d = ::readdir(dir);
+    if (d == nullptr) {
+      if (errno != 0) return errno_error("list", key.text(), errno);
+      break;
+    }
+    const std::string_view name = d->d_name;
+    if (name == "." || name == ".." || !kv_key::valid_segment(name)) continue;
+    std::optional<kv_kind> kind;
+    if (d->d_type == DT_REG) {
+      kind = kv_kind::value;
+    } else if (d->d_type == DT_DIR) {
+      kind = kv_kind::dictionary;
+    } else if (d->d_type == DT_LNK || d->d_type == DT_UNKNOWN) {
+      // Follow it, beneath the directory only: an escaping link is left out.
+      auto child = key.child(name);
+      if (!child) continue;
+      auto child_info = stat_key(*child);
+      if (!child_info) continue;
+      kind = child_info->kind;
+    }
+    if (!kind) continue;
+    if (out.size() == kv_max_list) {
+      return error(errc::limit_exceeded, "'", key.text(), "' has more than ", kv_max_list,
+                   " entries");
+    }
+    out.push_back(kv_entry{std::string(name), *kind});
+  }
+  std::sort(out.begin(), out.end(),
+            [](const kv_entry& a, const kv_entry& b) { return a.name < b.name; });
+  return out;
+}
+
+task<result<buf>> dir_kv::get(kv_key key) const noexcept { co_return read_range(key, 0, 0, true); }
+
+task<result<buf>> dir_kv::get_partial(kv_key key, std::uint64_t offset,
+                                      std::uint64_t length) const noexcept {
+  co_return read_range(key, offset, length, false);
+}
+
+task<result<std::vector<kv_entry>>> dir_kv::list(kv_key key) const noexcept {
+  co_return entries(key);
+}
+
+task<result<std::optional<kv_kind>>> dir_kv::exists(kv_key key) const noexcept {
+  co_return kind(key);
+}
+
+task<result<std::uint64_t>> dir_kv::size(kv_key key) const noexcept {
+  ATOLL_CO_TRY(const entry_info info, stat_value(key));
+  co_return info.size;
+}
+
+task<result<sha256_digest>> dir_kv::digest(kv_key key) const noexcept { co_return hash(key); }
+
+task<result<wall_time>> dir_kv::last_modified(kv_key key) const noexcept {
+  ATOLL_CO_TRY(const entry_info info, stat_value(key));
+  co_return info.modified;
+}
+
+}  // namespace atl::unix_target
