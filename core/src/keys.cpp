@@ -137,7 +137,7 @@ std::string_view type_name(key_kind kind, std::uint8_t width) noexcept {
   switch (kind) {
     case key_kind::boolean: return "bool";
     case key_kind::string: return "string";
-    case key_kind::duration_: return "duration";
+    case key_kind::time_interval: return "duration";
     case key_kind::integer:
       switch (width) {
         case 1: return "int8";
@@ -145,7 +145,7 @@ std::string_view type_name(key_kind kind, std::uint8_t width) noexcept {
         case 4: return "int32";
         default: return "int64";
       }
-    case key_kind::unsigned_:
+    case key_kind::unsigned_integer:
       switch (width) {
         case 1: return "uint8";
         case 2: return "uint16";
@@ -336,11 +336,11 @@ void key_set::bind(const char* name, const char* doc, key_kind kind, void* field
   switch (kind) {
     case key_kind::boolean: b.fallback.append(load<bool>(field)); break;
     case key_kind::integer: b.fallback.append(load_signed(field, width)); break;
-    case key_kind::unsigned_: b.fallback.append(load_unsigned(field, width)); break;
+    case key_kind::unsigned_integer: b.fallback.append(load_unsigned(field, width)); break;
     case key_kind::string:
       b.fallback.append('"').append(load<std::string_view>(field)).append('"');
       break;
-    case key_kind::duration_: append_duration(b.fallback, load<duration>(field)); break;
+    case key_kind::time_interval: append_duration(b.fallback, load<duration>(field)); break;
   }
 }
 
@@ -375,7 +375,7 @@ result<void> key_set::assign(const binding& b, std::string_view text, bool apply
     case key_kind::string:
       if (apply) store(b.field, text);
       break;
-    case key_kind::duration_: {
+    case key_kind::time_interval: {
       ATOLL_TRY(const duration v, detail::parse_duration_key(text));
       if (apply) store(b.field, v);
       break;
@@ -392,7 +392,7 @@ result<void> key_set::assign(const binding& b, std::string_view text, bool apply
       }
       break;
     }
-    case key_kind::unsigned_: {
+    case key_kind::unsigned_integer: {
       ATOLL_TRY(const unsigned long long v,
                 detail::parse_unsigned_key(text, unsigned_max(b.width)));
       if (!apply) break;

@@ -175,7 +175,7 @@ TEST(unix_main, key_defaults_are_cpp) {
   EXPECT_EQ(cpp_key_default(key_type::boolean, "yes"), "true");
   EXPECT_EQ(cpp_key_default(key_type::integer, "-5"), "-5");
   EXPECT_EQ(cpp_key_default(key_type::integer, "-9223372036854775808"), "INT64_MIN");
-  EXPECT_EQ(cpp_key_default(key_type::unsigned_, "0x10"), "16U");
+  EXPECT_EQ(cpp_key_default(key_type::unsigned_integer, "0x10"), "16U");
   EXPECT_EQ(cpp_key_default(key_type::port, "8080"), "8080U");
   EXPECT_EQ(cpp_key_default(key_type::duration, "1.5s"), "atl::duration{1500000000}");
   EXPECT_EQ(cpp_key_default(key_type::string, "a\"b\\c\n?"), "\"a\\\"b\\\\c\\012\\077\"");

@@ -63,7 +63,7 @@ TEST(manifest, parses_every_statement) {
 
   ASSERT_EQ(m.keys.size(), 5u);
   EXPECT_EQ(m.keys[0].name, "count");
-  EXPECT_EQ(m.keys[0].type, key_type::unsigned_);
+  EXPECT_EQ(m.keys[0].type, key_type::unsigned_integer);
   EXPECT_EQ(m.keys[0].default_text, "4");
   EXPECT_EQ(m.keys[0].doc, "how many greetings");
   EXPECT_EQ(m.keys[0].line, 10);
@@ -90,11 +90,11 @@ TEST(manifest, key_types_and_their_cpp_fields) {
   EXPECT_EQ(parse_key_type("port"), key_type::port);
   EXPECT_FALSE(parse_key_type("integer"));
   EXPECT_EQ(cpp_type(key_type::integer), "std::int64_t");
-  EXPECT_EQ(cpp_type(key_type::unsigned_), "std::uint64_t");
+  EXPECT_EQ(cpp_type(key_type::unsigned_integer), "std::uint64_t");
   EXPECT_EQ(cpp_type(key_type::port), "std::uint16_t");
   EXPECT_EQ(cpp_type(key_type::string), "std::string_view");
   EXPECT_EQ(cpp_type(key_type::duration), "atl::duration");
-  EXPECT_EQ(to_string(key_type::unsigned_), "uint");
+  EXPECT_EQ(to_string(key_type::unsigned_integer), "uint");
   EXPECT_EQ(field_name("site-dir"), "site_dir");
   EXPECT_TRUE(is_cpp_keyword("co_await"));
   EXPECT_FALSE(is_cpp_keyword("count"));

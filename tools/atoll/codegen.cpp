@@ -175,7 +175,7 @@ std::string cpp_key_default(key_type type, std::string_view text) {
       if (v == std::numeric_limits<std::int64_t>::min()) return "INT64_MIN";
       return std::to_string(v);
     }
-    case key_type::unsigned_:
+    case key_type::unsigned_integer:
       return std::to_string(parse_key_value<std::uint64_t>(text).value_or(0)) + "U";
     case key_type::port:
       return std::to_string(parse_key_value<std::uint16_t>(text).value_or(0)) + "U";

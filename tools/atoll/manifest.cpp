@@ -247,7 +247,7 @@ private:
     }
     if (d.option(name) != nullptr) return what + " is given twice";
     if (name == "sectors" || name == "sector_size" || name == "size") {
-      if (auto bad = check_key_value(key_type::unsigned_, *value); !bad.empty()) {
+      if (auto bad = check_key_value(key_type::unsigned_integer, *value); !bad.empty()) {
         return what + ": " + bad;
       }
     }

@@ -57,12 +57,12 @@ const device_kind* find_device_kind(std::string_view name) noexcept;
 
 /// key_type: the types a key may have, each one C++ field type.
 enum class key_type {
-  boolean,    ///< bool
-  integer,    ///< int: std::int64_t
-  unsigned_,  ///< uint: std::uint64_t
-  port,       ///< port: std::uint16_t
-  string,     ///< string: std::string_view
-  duration,   ///< duration: atl::duration ("1s", "250ms")
+  boolean,           ///< bool
+  integer,           ///< int: std::int64_t
+  unsigned_integer,  ///< uint: std::uint64_t
+  port,              ///< port: std::uint16_t
+  string,            ///< string: std::string_view
+  duration,          ///< duration: atl::duration ("1s", "250ms")
 };
 /// key_type_names: "bool, int, uint, port, string, duration" (for messages).
 std::string_view key_type_names() noexcept;

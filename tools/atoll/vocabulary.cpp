@@ -47,7 +47,7 @@ struct key_type_info {
 constexpr key_type_info key_types[] = {
     {key_type::boolean, "bool", "bool"},
     {key_type::integer, "int", "std::int64_t"},
-    {key_type::unsigned_, "uint", "std::uint64_t"},
+    {key_type::unsigned_integer, "uint", "std::uint64_t"},
     {key_type::port, "port", "std::uint16_t"},
     {key_type::string, "string", "std::string_view"},
     {key_type::duration, "duration", "atl::duration"},
@@ -130,7 +130,7 @@ std::string check_key_value(key_type t, std::string_view text) {
   switch (t) {
     case key_type::boolean: return problem_of<bool>(text);
     case key_type::integer: return problem_of<std::int64_t>(text);
-    case key_type::unsigned_: return problem_of<std::uint64_t>(text);
+    case key_type::unsigned_integer: return problem_of<std::uint64_t>(text);
     case key_type::port: return problem_of<std::uint16_t>(text);
     case key_type::duration: return problem_of<duration>(text);
     case key_type::string: return {};

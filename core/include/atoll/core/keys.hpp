@@ -33,12 +33,12 @@ namespace atl {
 
 /// The kinds of value a key can hold; each maps to one C++ field type.
 enum class key_kind : std::uint8_t {
-  boolean,    ///< bool: "true"/"false"/"1"/"0"/"yes"/"no"/"on"/"off"; "--name" alone means true
-  integer,    ///< signed integers of any width: decimal, optional sign, range-checked
-  unsigned_,  ///< unsigned integers of any width: decimal or 0x hex, range-checked
-  string,     ///< std::string_view into the boot arguments (they live as long as the image)
-  duration_,  ///< atl::duration: a number with a unit ns, us, ms, s, m, h ("1500ms", "2s",
-              ///< "1.5h"); "0" needs no unit; never negative
+  boolean,  ///< bool: "true"/"false"/"1"/"0"/"yes"/"no"/"on"/"off"; "--name" alone means true
+  integer,  ///< signed integers of any width: decimal, optional sign, range-checked
+  unsigned_integer,  ///< unsigned integers of any width: decimal or 0x hex, range-checked
+  string,            ///< std::string_view into the boot arguments (they live as long as the image)
+  time_interval,     ///< atl::duration: a number with a unit ns, us, ms, s, m, h ("1500ms", "2s",
+                     ///< "1.5h"); "0" needs no unit; never negative
 };
 
 namespace detail {
@@ -54,8 +54,9 @@ result<duration> parse_duration_key(std::string_view text) noexcept;
 /// Integer field types a key may have: every integral type but bool and the
 /// character types (std::int8_t and std::uint8_t are signed/unsigned char, and
 /// count as numbers).
+// A constant expression; clang-tidy mistakes variable templates for dynamic init.
 template <class T>
-inline constexpr bool is_key_integer_v =
+inline constexpr bool is_key_integer_v =  // NOLINT(bugprone-dynamic-static-initializers)
     std::is_integral_v<T> && !std::is_same_v<T, bool> && !std::is_same_v<T, char> &&
     !std::is_same_v<T, wchar_t> && !std::is_same_v<T, char8_t> && !std::is_same_v<T, char16_t> &&
     !std::is_same_v<T, char32_t>;
@@ -156,7 +157,7 @@ private:
   void bind(const char* name, const char* doc, key_kind kind, void* field,
             std::uint8_t width) noexcept;
   result<void> apply(std::span<const std::string_view> args, bool store) noexcept;
-  static result<void> assign(const binding& b, std::string_view text, bool store) noexcept;
+  static result<void> assign(const binding& b, std::string_view text, bool apply) noexcept;
   static void describe(const binding& b, text_buffer<400>& line) noexcept;
   binding* find(std::string_view name) noexcept;
   [[nodiscard]] const binding* closest(std::string_view name) const noexcept;
@@ -173,10 +174,10 @@ void key_set::add(const char* name, T& field, const char* doc) noexcept {
   } else if constexpr (std::is_same_v<T, std::string_view>) {
     bind(name, doc, key_kind::string, &field, 0);
   } else if constexpr (std::is_same_v<T, duration>) {
-    bind(name, doc, key_kind::duration_, &field, 8);
+    bind(name, doc, key_kind::time_interval, &field, 8);
   } else if constexpr (detail::is_key_integer_v<T>) {
     static_assert(sizeof(T) <= 8);
-    bind(name, doc, std::is_signed_v<T> ? key_kind::integer : key_kind::unsigned_, &field,
+    bind(name, doc, std::is_signed_v<T> ? key_kind::integer : key_kind::unsigned_integer, &field,
          sizeof(T));
   } else {
     static_assert(sizeof(T) == 0, "unsupported key type");

@@ -47,7 +47,8 @@ public:
     return wire::field(bytes_, fixed_len + hardware_len() + protocol_len(), hardware_len());
   }
   [[nodiscard]] std::span<const std::byte> target_protocol() const noexcept {
-    return wire::field(bytes_, fixed_len + 2 * hardware_len() + protocol_len(), protocol_len());
+    return wire::field(bytes_, fixed_len + std::size_t{2} * hardware_len() + protocol_len(),
+                       protocol_len());
   }
   /// len: the packet's length, fixed part and addresses.
   [[nodiscard]] std::size_t len() const noexcept {
