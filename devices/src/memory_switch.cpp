@@ -406,8 +406,11 @@ void memory_switch::port::egress(rx_frame frame, port& from) noexcept {
       jitter = duration(static_cast<std::int64_t>(owner_.next_unit() *
                                                   static_cast<double>(link_.jitter.count())));
     }
-    in_flight entry{sent + link_.delay + jitter + extra, line_order_++,
-                    c == 0 ? std::move(frame) : std::move(second), &from};
+    // Copy 0 takes `frame`, copy 1 (a duplicate) `second`: each moves once.
+    in_flight entry{
+        sent + link_.delay + jitter + extra, line_order_++,
+        c == 0 ? std::move(frame) : std::move(second),  // NOLINT(bugprone-use-after-move)
+        &from};
     const auto at = std::upper_bound(
         line_.begin(), line_.end(), entry, [](const in_flight& a, const in_flight& b) {
           return a.due < b.due || (a.due == b.due && a.order < b.order);
@@ -443,7 +446,8 @@ void memory_switch::port::release_tx() noexcept {
 void memory_switch::port::pass_tx_turn() noexcept {
   if (tx_woken_ != 0 || tx_waiters_.empty()) return;
   if (!closed_ && tx_in_flight_ >= link_.tx_queue) return;
-  auto& next = static_cast<tx_turn&>(tx_waiters_.pop_front());
+  auto& next =
+      static_cast<tx_turn&>(tx_waiters_.pop_front());  // NOLINT(*-downcast): only tx_turns queue
   next.woken = true;
   ++tx_woken_;
   owner_.engine_.schedule(next);
@@ -489,7 +493,8 @@ void memory_switch::port::close() noexcept {
   rx_ready_.set();
   // Every waiting writer wakes, sees the port closed and fails.
   while (!tx_waiters_.empty()) {
-    auto& next = static_cast<tx_turn&>(tx_waiters_.pop_front());
+    auto& next =
+        static_cast<tx_turn&>(tx_waiters_.pop_front());  // NOLINT(*-downcast): only tx_turns queue
     next.woken = true;
     ++tx_woken_;
     owner_.engine_.schedule(next);

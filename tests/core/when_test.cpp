@@ -103,6 +103,7 @@ TEST(all, of_nothing_is_empty) {
 
 task<std::vector<int>> many(engine& e, int n) {
   std::vector<task<int>> children;
+  children.reserve(static_cast<std::size_t>(n));
   // Deadlines in an order unrelated to the positions.
   for (int i = 0; i < n; ++i) children.push_back(value_after(e, duration((i * 7919) % 1000), i));
   auto values = co_await all(std::move(children));
@@ -231,6 +232,7 @@ TEST(any, of_void_tasks) {
 
 task<any_result<int>> vector_race(engine& e) {
   std::vector<task<int>> children;
+  children.reserve(100);
   for (int i = 0; i < 100; ++i) children.push_back(value_after(e, duration(1000 - i), i));
   auto first = co_await any(std::move(children));
   co_return first;

@@ -116,7 +116,7 @@ bool same_folder(const fs::path& a, const fs::path& b) {
 // chosen(args, i): the application named by args[i] (i advances past it),
 // else the one ./.atoll-current records.
 std::optional<configured> chosen(const arguments& args, std::size_t& i, std::string& problem) {
-  const auto state = read_state();
+  auto state = read_state();
   if (i < args.size() && !args[i].starts_with("-")) {
     configured c{absolute(args[i]), "unix"};
     ++i;
@@ -151,8 +151,8 @@ int cmake_configure(const fs::path& gen, const std::string& name, const fs::path
   if (on_path("ninja") && !fs::exists(gen / "build" / "CMakeCache.txt", ec)) {
     argv.insert(argv.end(), {"-G", "Ninja"});
   }
-  argv.push_back("-DCMAKE_BUILD_TYPE=RelWithDebInfo");
-  argv.push_back("-DCMAKE_CXX_COMPILER=" ATOLL_CXX_COMPILER);
+  argv.emplace_back("-DCMAKE_BUILD_TYPE=RelWithDebInfo");
+  argv.emplace_back("-DCMAKE_CXX_COMPILER=" ATOLL_CXX_COMPILER);
   const fs::path log = gen / "configure.log";
   if (run_program(argv, log) == 0) return 0;
   if (auto text = read_text(log)) std::fputs(text->c_str(), stderr);
@@ -222,7 +222,9 @@ int configure_command(const arguments& args) {
     } else if (dir.empty()) {
       dir = a;
     } else {
-      return fail("configure takes one application folder ('" + dir + "', then '" + a + "')");
+      std::string message = "configure takes one application folder ('";
+      message.append(dir).append("', then '").append(a).append("')");
+      return fail(message);
     }
   }
   if (!is_known_target(target)) {

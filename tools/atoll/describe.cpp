@@ -51,6 +51,7 @@ std::string describe(const manifest& m, const device_graph& g) {
 
   out += "  devices (in start's order)\n";
   std::vector<row> rows;
+  rows.reserve(g.devices.size());
   for (const auto& d : g.devices) rows.push_back({d.name, d.kind, d.concrete_type, d.summary});
   out += rows.empty() ? "    none\n" : table(rows, "    ");
 

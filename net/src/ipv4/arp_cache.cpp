@@ -124,7 +124,7 @@ result<bufs> arp_cache::frame(const mac_addr& dst, ethertype type,
   return f;
 }
 
-void arp_cache::send_frame(const mac_addr& dst, const buf& packet, arp_actions& out) {
+void arp_cache::send_frame(const mac_addr& dst, const buf& packet, arp_actions& out) const {
   auto f = frame(dst, ethertype::ipv4, packet);
   if (f) out.frames.push_back(std::move(*f));
 }
@@ -138,7 +138,7 @@ void arp_cache::emit_arp(arp_operation op, const mac_addr& eth_dst, const ipv4_a
   auto bytes = b->mutable_bytes();
   eth.emit(bytes.first(eth.buffer_len()));
   arp.emit(bytes.subspan(eth.buffer_len()));
-  out.frames.push_back(bufs(std::move(*b)));
+  out.frames.emplace_back(std::move(*b));
 }
 
 // ---- input ----------------------------------------------------------------

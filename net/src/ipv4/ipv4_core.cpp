@@ -152,16 +152,16 @@ result<void> ipv4_core::input(const buf& packet, mono_time now, ipv4_actions& ou
   return deliver(whole_header, std::move(**done), std::move(whole), to_group, now, out);
 }
 
-result<void> ipv4_core::deliver(const ipv4_repr& h, buf payload, buf packet, bool to_group,
+result<void> ipv4_core::deliver(const ipv4_repr& ip, buf payload, buf packet, bool to_group,
                                 mono_time now, ipv4_actions& out) {
-  if (h.protocol == ip_protocol::icmp) {
+  if (ip.protocol == ip_protocol::icmp) {
     auto view = icmpv4_view::checked(payload.bytes());
     if (!view) return drop(ipv4_drop::bad_icmp, view.error());
     auto m = icmpv4_repr::parse(*view);
     if (!m) return drop(ipv4_drop::bad_icmp, m.error());
     if (m->type == icmpv4_type::echo_request) {
       if (to_group) return ok();  // no answer to broadcast or multicast echo
-      ATOLL_TRY(auto reply, make_echo_reply(h, *m));
+      ATOLL_TRY(auto reply, make_echo_reply(ip, *m));
       ATOLL_TRYV(send(reply.src, reply.dst, ip_protocol::icmp, std::move(reply.message), now, out));
       ++stats_.echo_replies;
       return ok();
@@ -173,7 +173,7 @@ result<void> ipv4_core::deliver(const ipv4_repr& h, buf payload, buf packet, boo
     }
   }
   out.deliver.push_back(
-      ipv4_delivery{h.protocol, h.src, h.dst, std::move(payload), std::move(packet), to_group});
+      ipv4_delivery{ip.protocol, ip.src, ip.dst, std::move(payload), std::move(packet), to_group});
   ++stats_.delivered;
   return ok();
 }
@@ -253,8 +253,8 @@ result<void> ipv4_core::send(ipv4_addr src, const ipv4_addr& dst, ip_protocol pr
 }
 
 result<void> ipv4_core::send_icmp_error(std::span<const std::byte> invoking,
-                                        const icmpv4_repr& message, mono_time now,
-                                        ipv4_actions& out, bool link_broadcast) {
+                                        const icmpv4_repr& error, mono_time now, ipv4_actions& out,
+                                        bool link_broadcast) {
   ipv4_addr src;
   bool to_group = link_broadcast;
   if (invoking.size() >= ipv4_view::min_header_len) {
@@ -263,7 +263,7 @@ result<void> ipv4_core::send_icmp_error(std::span<const std::byte> invoking,
     to_group = to_group || is_broadcast(dst);
     src = is_own(dst) ? dst : source_for(wire::get_ipv4(invoking, 12));
   }
-  ATOLL_TRY(auto m, icmp_.make(invoking, message, src, now, to_group));
+  ATOLL_TRY(auto m, icmp_.make(invoking, error, src, now, to_group));
   // RFC 1812 4.3.2.5: errors go with precedence 6 (internetwork control).
   send_options options;
   options.dscp = 0x30;

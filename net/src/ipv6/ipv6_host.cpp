@@ -40,9 +40,9 @@ result<void> ipv6_host::add_address(mono_time now, const ipv6_addr& addr, std::u
   return ok();
 }
 
-std::optional<ipv6_delivery> ipv6_host::input(mono_time now, std::span<const std::byte> bytes) {
+std::optional<ipv6_delivery> ipv6_host::input(mono_time now, std::span<const std::byte> packet) {
   ++stats_.rx_packets;
-  return input_packet(now, bytes, false);
+  return input_packet(now, packet, false);
 }
 
 std::optional<ipv6_delivery> ipv6_host::input_packet(mono_time now,

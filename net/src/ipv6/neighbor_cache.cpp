@@ -50,7 +50,7 @@ neighbor_cache::entry* neighbor_cache::insert(const ipv6_addr& ip) {
   return &e;
 }
 
-void neighbor_cache::set_state(entry& e, mono_time now, neighbor_state state) noexcept {
+void neighbor_cache::set_state(entry& e, mono_time now, neighbor_state state) const noexcept {
   e.state = state;
   e.probes = 0;
   switch (state) {

@@ -43,10 +43,8 @@ double seconds(duration d) noexcept { return std::chrono::duration<double>(d).co
 congestion_control::congestion_control(congestion_algorithm algorithm, std::uint32_t mss) noexcept
     : algorithm_(algorithm),
       mss_(std::max<std::uint32_t>(mss, 1)),
-      cwnd_(0),
-      ssthresh_(ssthresh_unbounded) {
-  cwnd_ = initial_window();
-}
+      cwnd_(initial_window()),
+      ssthresh_(ssthresh_unbounded) {}
 
 std::uint32_t congestion_control::initial_window() const noexcept {
   // RFC 5681 3.1 (as RFC 3390): 2 to 4 segments, about 4 KB.

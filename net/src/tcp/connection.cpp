@@ -43,15 +43,16 @@ connection::connection(const connection_config& config, const flow_id& id, segme
     : config_(config),
       id_(id),
       sink_(&sink),
+      snd_mss_(id.is_v6() ? default_mss_v6 : default_mss_v4),
+      rcv_wscale_(config.window_scaling ? window_scale_for(config.receive_buffer) : 0),
       send_buf_(config.send_buffer),
       recv_buf_(config.receive_buffer),
       ooo_(config.reassembly_bytes, config.reassembly_segments),
       rto_(config.rto),
       cc_(config.congestion, default_mss_v4) {
+  // Our MSS: the MTU less the IP and TCP headers (no options).
   const std::uint32_t overhead = id.is_v6() ? 60 : 40;
   our_mss_ = config.mtu > overhead + 8 ? config.mtu - overhead : 536;
-  snd_mss_ = id.is_v6() ? default_mss_v6 : default_mss_v4;
-  rcv_wscale_ = config.window_scaling ? window_scale_for(config.receive_buffer) : 0;
 }
 
 // --- Opening -----------------------------------------------------------------

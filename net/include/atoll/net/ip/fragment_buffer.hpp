@@ -147,13 +147,13 @@ struct reassembly_key {
 /// reassembly_limits: the bounds of a reassembler (defaults for IPv4; IPv6
 /// uses timeout 60 s, RFC 8200 section 4.5).
 struct reassembly_limits {
-  std::size_t max_datagrams = 64;                 ///< in progress, all sources
-  std::size_t max_per_source = 16;                ///< in progress, one source
-  std::size_t max_bytes = 1024 * 1024;            ///< payload held, all sources
-  std::size_t max_bytes_per_source = 256 * 1024;  ///< payload held, one source
-  std::size_t max_fragments = 64;                 ///< per datagram
-  std::size_t max_len = max_datagram_len;         ///< per datagram
-  duration timeout = std::chrono::seconds(30);    ///< from the first fragment
+  std::size_t max_datagrams = 64;                              ///< in progress, all sources
+  std::size_t max_per_source = 16;                             ///< in progress, one source
+  std::size_t max_bytes = std::size_t{1024} * 1024;            ///< payload held, all sources
+  std::size_t max_bytes_per_source = std::size_t{256} * 1024;  ///< payload held, one source
+  std::size_t max_fragments = 64;                              ///< per datagram
+  std::size_t max_len = max_datagram_len;                      ///< per datagram
+  duration timeout = std::chrono::seconds(30);                 ///< from the first fragment
   /// headroom: bytes left in front of a reassembled payload, so the caller
   /// can put a header back (to quote the datagram in an ICMP error).
   std::size_t headroom = 0;

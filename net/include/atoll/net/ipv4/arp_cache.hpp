@@ -183,7 +183,7 @@ private:
   void touch(entry& e, mono_time now) noexcept;
   void emit_arp(arp_operation op, const mac_addr& eth_dst, const ipv4_addr& sender_ip,
                 const mac_addr& target_mac, const ipv4_addr& target_ip, arp_actions& out);
-  void send_frame(const mac_addr& dst, const buf& packet, arp_actions& out);
+  void send_frame(const mac_addr& dst, const buf& packet, arp_actions& out) const;
   void count(arp_drop why, std::uint64_t n = 1) noexcept {
     stats_.drops[static_cast<std::size_t>(why)] += n;
   }

@@ -91,13 +91,13 @@ public:
   explicit icmp_errors(const icmp_error_config& config = {}) noexcept
       : limiter_(config.rate_per_second, config.burst) {}
 
-  /// make(invoking, error, src, now, link_broadcast): the error `error`
+  /// make(invoking, message, src, now, link_broadcast): the error `message`
   /// (a repr from icmpv4_repr::dest_unreachable and friends, quoting
   /// `invoking`) from src to the invoking packet's source. errc::refused
   /// when a rule forbids it or the rate limit is reached (counted by
   /// refusal); errc::no_memory.
   [[nodiscard]] result<icmp_message> make(std::span<const std::byte> invoking,
-                                          const icmpv4_repr& error, const ipv4_addr& src,
+                                          const icmpv4_repr& message, const ipv4_addr& src,
                                           mono_time now, bool link_broadcast = false) noexcept;
 
   /// refused(why): errors not sent for that reason.

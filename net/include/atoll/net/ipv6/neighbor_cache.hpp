@@ -126,7 +126,7 @@ private:
   entry* find(const ipv6_addr& ip) noexcept;
   [[nodiscard]] const entry* find(const ipv6_addr& ip) const noexcept;
   entry* insert(const ipv6_addr& ip);
-  void set_state(entry& e, mono_time now, neighbor_state state) noexcept;
+  void set_state(entry& e, mono_time now, neighbor_state state) const noexcept;
   void flush(entry& e, neighbor_actions& out);
   void drop_pending(entry& e) noexcept;
   void touch(entry& e) noexcept { e.used = ++clock_; }

@@ -81,8 +81,8 @@ enum class tcp_state : std::uint8_t {
 const char* to_string(tcp_state state) noexcept;
 
 struct connection_config {
-  std::size_t send_buffer = 256 * 1024;     ///< bytes write() can queue
-  std::size_t receive_buffer = 256 * 1024;  ///< bytes held for read()
+  std::size_t send_buffer = std::size_t{256} * 1024;     ///< bytes write() can queue
+  std::size_t receive_buffer = std::size_t{256} * 1024;  ///< bytes held for read()
   /// mtu: of the path's first link; our MSS is mtu - 40 (IPv4) or - 60 (IPv6).
   std::uint16_t mtu = 1500;
   bool window_scaling = true;
@@ -109,7 +109,7 @@ struct connection_config {
   duration keepalive_interval = std::chrono::seconds(75);
   std::uint32_t keepalive_probes = 9;
   /// out-of-order data held while a hole is filled.
-  std::size_t reassembly_bytes = 256 * 1024;
+  std::size_t reassembly_bytes = std::size_t{256} * 1024;
   std::size_t reassembly_segments = 64;
 };
 

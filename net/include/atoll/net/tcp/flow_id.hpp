@@ -23,7 +23,7 @@ public:
   flow_id() noexcept = default;
   flow_id(const ipv4_addr& local, port local_port, const ipv4_addr& remote,
           port remote_port) noexcept
-      : v6_(false), local_port_(local_port), remote_port_(remote_port) {
+      : local_port_(local_port), remote_port_(remote_port) {
     for (std::size_t i = 0; i < 4; ++i) {
       local_[i] = local.octets()[i];
       remote_[i] = remote.octets()[i];

@@ -25,7 +25,7 @@
 
 namespace atl::unix_target {
 
-class epoll_platform;
+class epoll_platform;  // NOLINT(cppcoreguidelines-virtual-class-destructor): it is final
 
 /// fd_registration: keeps a descriptor registered with the platform; the
 /// registration ends (EPOLL_CTL_DEL) when it is destroyed or reset. It must
