@@ -10,7 +10,7 @@ using namespace testing;
 
 // Sets the header checksum of a mutated header right again.
 void fix_checksum(bytes_vec& packet) {
-  const std::size_t ihl = (u8(packet, 0) & 0x0fU) * 4U;
+  const std::size_t ihl = std::size_t{u8(packet, 0) & 0x0fU} * 4U;
   set_u16(packet, 10, 0);
   set_u16(packet, 10, internet_checksum(std::span(packet).first(ihl)));
 }

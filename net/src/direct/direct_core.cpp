@@ -47,7 +47,6 @@ direct_core::direct_core(engine& e, mac_addr mac, std::size_t mtu, const direct_
       arp_(arp_config_for(mac)),
       ip_(ip_config_for(mtu, config)),
       rng_(config.seed),
-      isn_key_(0),
       tx_ready_(e),
       timer_changed_(e) {
   if (config_.ipv4.mtu) mtu_ = std::min<std::size_t>(mtu_, *config_.ipv4.mtu);
@@ -365,7 +364,8 @@ void direct_core::on_timer(mono_time now) noexcept {
     l->core.on_timer(now);
     if (l->core.acceptable()) l->ready.set();
   }
-  for (std::size_t i = 0; i < connections_.size(); ++i) {
+  // By index: a timer may send, and sending may change the table.
+  for (std::size_t i = 0; i < connections_.size(); ++i) {  // NOLINT(modernize-loop-convert)
     detail::tcp_entry& e = *connections_[i];
     if (e.conn->next_deadline() > now) continue;
     e.conn->on_timer(now);
@@ -390,7 +390,7 @@ void direct_core::signal(detail::tcp_entry& e) noexcept {
 
 std::uint64_t direct_core::next_random() noexcept { return splitmix(rng_); }
 
-std::uint32_t direct_core::isn_for(const tcp::flow_id& id, mono_time now) noexcept {
+std::uint32_t direct_core::isn_for(const tcp::flow_id& id, mono_time now) const noexcept {
   // RFC 6528: a keyed hash of the 4-tuple plus a 4-microsecond clock.
   std::uint64_t h = isn_key_ ^ id.hash();
   const std::uint64_t keyed = splitmix(h);

@@ -193,7 +193,7 @@ TYPED_TEST_P(network_conformance, stats_count_frames_and_bytes) {
   std::uint64_t sent_bytes = 0;
   received seen;
   for (std::uint32_t i = 0; i < count; ++i) {
-    const std::size_t size = test_frame_minimum + 37 * i;
+    const std::size_t size = test_frame_minimum + std::size_t{37} * i;
     sent_bytes += size;
     ASSERT_OK(
         this->run(send(*this->a_, test_frame(this->b_->mac(), this->a_->mac(), 50 + i, size))));

@@ -76,17 +76,17 @@ struct direct_factory {
   direct_pair env;
 
   engine& loop() { return env.loop; }
-  std::array<direct*, 2> make_pair() {
+  std::array<direct*, 2> make_pair() const {
     if (!env.a) return {nullptr, nullptr};
     return {env.a.get(), env.b.get()};
   }
   bool has_family(ip_family) { return true; }
-  ip_addr server_address(ip_family f) {
+  ip_addr server_address(ip_family f) const {
     if (f == ip_family::v6) return ip_addr(*env.a->core().config().ipv6_address);
     return ip_addr(env.a->core().address());
   }
-  std::size_t read_chunk() { return env.a->core().config().read_chunk; }
-  std::size_t buffer_bound() {
+  std::size_t read_chunk() const { return env.a->core().config().read_chunk; }
+  std::size_t buffer_bound() const {
     const auto& tcp = env.a->core().config().tcp;
     return tcp.send_buffer + tcp.receive_buffer;
   }

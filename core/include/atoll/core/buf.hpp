@@ -118,6 +118,8 @@ private:
 
 /// bufs: a short scatter-gather list of bufs, for frames and writes made of
 /// a header and payload pieces. Holds at most `max_segments`; never allocates.
+// NOLINTNEXTLINE(bugprone-reserved-identifier,readability-identifier-naming): clang-tidy 16 names a
+// compiler temporary '__i0' here
 class bufs {
 public:
   static constexpr std::size_t max_segments = 16;

@@ -87,7 +87,7 @@ struct direct_stats {
   std::size_t live_connections = 0;
 };
 
-class direct_core;
+class direct_core;  // NOLINT(cppcoreguidelines-virtual-class-destructor): it is final
 
 namespace detail {
 struct tcp_entry;
@@ -250,7 +250,7 @@ private:
   // Tables and helpers.
   void signal(detail::tcp_entry& e) noexcept;
   void poke_timer() noexcept;
-  std::uint32_t isn_for(const tcp::flow_id& id, mono_time now) noexcept;
+  std::uint32_t isn_for(const tcp::flow_id& id, mono_time now) const noexcept;
   std::uint64_t next_random() noexcept;
   port pick_port(bool tcp) noexcept;  // port 0 when none is free
   detail::tcp_entry* find(const tcp::flow_id& id) noexcept;
@@ -276,7 +276,7 @@ private:
   std::unique_ptr<ipv6_host> ip6_;
   std::optional<dhcp::client> dhcp_;
   std::uint64_t rng_;
-  std::uint64_t isn_key_;
+  std::uint64_t isn_key_ = 0;
   direct_stats stats_;
   std::deque<bufs> tx_;
   event tx_ready_;
