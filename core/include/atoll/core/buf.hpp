@@ -118,8 +118,8 @@ private:
 
 /// bufs: a short scatter-gather list of bufs, for frames and writes made of
 /// a header and payload pieces. Holds at most `max_segments`; never allocates.
-// NOLINTNEXTLINE(bugprone-reserved-identifier,readability-identifier-naming): clang-tidy 16 names a
-// compiler temporary '__i0' here
+// clang-tidy 16 reports the '__i0' of the implicit copy of the segs_ array.
+// NOLINTNEXTLINE(bugprone-reserved-identifier,readability-identifier-naming)
 class bufs {
 public:
   static constexpr std::size_t max_segments = 16;
