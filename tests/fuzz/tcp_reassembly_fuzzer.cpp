@@ -147,7 +147,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
           break;
         }
         // Delivered directly: the queue learns on its next insert or pop.
-        model.erase(model.begin(), model.begin() + static_cast<std::ptrdiff_t>(z + 1));
+        model.erase(model.begin(), model.begin() + static_cast<std::ptrdiff_t>(z) + 1);
         model.resize(window, -1);
         rcv_nxt += z + 1;
         ATOLL_ASSERT(q.bytes() <= max_bytes);
