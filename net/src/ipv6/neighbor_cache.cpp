@@ -25,7 +25,7 @@ neighbor_cache::entry* neighbor_cache::insert(const ipv6_addr& ip) {
   if (config_.max_entries == 0) return nullptr;
   if (entries_.size() >= config_.max_entries) {
     // Evict the least recently used entry, preferring one with no waiting
-    // packets, so that a scan of many addresses does not throw away traffic
+    // packets, so that a scan of many addresses does not discard traffic
     // already queued for a neighbour being resolved.
     auto victim = entries_.end();
     for (auto it = entries_.begin(); it != entries_.end(); ++it) {
