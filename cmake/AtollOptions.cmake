@@ -57,14 +57,16 @@ function(atoll_define_library name)
   add_library(${name} ${ARGN})
   add_library(atoll::${short} ALIAS ${name})
   set_target_properties(${name} PROPERTIES EXPORT_NAME ${short})
-  target_include_directories(${name} PUBLIC
-    $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}/include>
-    $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
-  target_link_libraries(${name} PUBLIC atoll_portable)
-  install(TARGETS ${name} EXPORT atollTargets)
+  # Libraries whose headers live with a parent's (net/src/tcp uses net/include)
+  # have no include/ of their own; an imported target must not name a missing one.
   if(EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/include)
+    target_include_directories(${name} PUBLIC
+      $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}/include>
+      $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
     install(DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}/include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
   endif()
+  target_link_libraries(${name} PUBLIC atoll_portable)
+  install(TARGETS ${name} EXPORT atollTargets)
 endfunction()
 
 # atoll_portable_library(NAME SOURCES...): a library under the portable rules,

@@ -17,11 +17,16 @@ struct buf::block {
   std::byte* bytes() noexcept { return reinterpret_cast<std::byte*>(this + 1); }
 };
 
-result<buf> buf::allocate(std::size_t size, std::size_t headroom, memory_budget* budget) noexcept {
+namespace {
+
+// make_block: the storage for a buf; zero-fills the headroom always and the
+// view's bytes when asked (allocate_uninit leaves them to the caller).
+result<buf::block*> make_block(std::size_t size, std::size_t headroom, memory_budget* budget,
+                               bool zero) noexcept {
   if (size > (std::size_t{1} << 31) || headroom > (std::size_t{1} << 20)) {
     return error(errc::limit_exceeded, "buf of ", size, " bytes is too large");
   }
-  const std::size_t total = sizeof(block) + headroom + size;
+  const std::size_t total = sizeof(buf::block) + headroom + size;
   if (budget != nullptr && !budget->try_charge(total)) {
     return error(errc::no_memory, "budget '", budget->name(), "' exhausted");
   }
@@ -30,14 +35,27 @@ result<buf> buf::allocate(std::size_t size, std::size_t headroom, memory_budget*
     if (budget != nullptr) budget->refund(total);
     return error(errc::no_memory, "no memory for a buf of ", size, " bytes");
   }
-  auto* b = new (raw) block{1, headroom + size, headroom, total, budget};
-  std::memset(b->bytes(), 0, headroom + size);
+  auto* b = new (raw) buf::block{1, headroom + size, headroom, total, budget};
+  std::memset(b->bytes(), 0, zero ? headroom + size : headroom);
+  return b;
+}
+
+}  // namespace
+
+result<buf> buf::allocate(std::size_t size, std::size_t headroom, memory_budget* budget) noexcept {
+  ATOLL_TRY(block * b, make_block(size, headroom, budget, true));
+  return buf(b, b->bytes() + headroom, size);
+}
+
+result<buf> buf::allocate_uninit(std::size_t size, std::size_t headroom,
+                                 memory_budget* budget) noexcept {
+  ATOLL_TRY(block * b, make_block(size, headroom, budget, false));
   return buf(b, b->bytes() + headroom, size);
 }
 
 result<buf> buf::copy_of(std::span<const std::byte> bytes, std::size_t headroom,
                          memory_budget* budget) noexcept {
-  ATOLL_TRY(buf b, allocate(bytes.size(), headroom, budget));
+  ATOLL_TRY(buf b, allocate_uninit(bytes.size(), headroom, budget));
   if (!bytes.empty()) std::memcpy(b.data_, bytes.data(), bytes.size());
   return b;
 }

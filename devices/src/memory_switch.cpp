@@ -296,7 +296,8 @@ task<result<void>> memory_switch::port::write(bufs frame, tx_offload offload) no
     if (closed_) co_return error(errc::closed, "switch port ", index_, " is closed");
   }
   // The sender's bytes are copied now: it may reuse its bufs at once.
-  auto copy = buf::allocate(frame.size());
+  // copy_to below writes every byte, so the buffer is not zero-filled first.
+  auto copy = buf::allocate_uninit(frame.size());
   if (!copy) {
     ++stats_.tx_errors;
     pass_tx_turn();

@@ -220,6 +220,92 @@ TEST(describe, prints_slots_types_and_keys) {
             "    read-write  none\n");
 }
 
+constexpr std::string_view with_stack = R"(name echo
+app echo.hpp echo::unikernel
+device console console
+device stack   net
+key port port 7007 "the port"
+)";
+
+TEST(unix_graph, a_stack_device_is_chosen_by_net) {
+  const device_graph g = graph_of(parsed(with_stack));
+  ASSERT_EQ(g.devices.size(), 2u);
+  const device_slot& net = g.devices[1];
+  EXPECT_EQ(net.concrete_type, "Stack");
+  ASSERT_EQ(net.choices.size(), 2u);
+  EXPECT_EQ(net.choices[0], "atl::unix_target::socket_stack");
+  EXPECT_EQ(net.choices[1], "atl::net::direct_stack<atl::unix_target::tap_network>");
+  EXPECT_EQ(net.choice_names, (std::vector<std::string>{"socket", "direct"}));
+  EXPECT_EQ(chosen_slot(g), &net);
+  const char* names[] = {"logs",         "sandbox", "net",  "tap",         "ipv4",
+                         "ipv4-gateway", "dhcp",    "ipv6", "ipv6-address"};
+  ASSERT_EQ(g.keys.size(), std::size(names));
+  for (std::size_t i = 0; i < g.keys.size(); ++i) EXPECT_EQ(g.keys[i].name, names[i]) << i;
+  EXPECT_EQ(g.keys[2].default_text, "socket");
+  EXPECT_EQ(g.keys[3].default_text, "tap0");
+  EXPECT_EQ(g.keys[6].type, key_type::boolean);
+  EXPECT_EQ(g.keys[2].device, "net");
+  EXPECT_EQ(chosen_slot(graph_of(parsed(every_kind))), nullptr);
+}
+
+TEST(unix_graph, stack_errors_name_the_line) {
+  EXPECT_EQ(graph_error("name a\napp a.hpp a\ndevice stack one\ndevice stack two\n"),
+            "app/atoll.manifest:4: a second stack device: --net chooses one stack for the whole "
+            "application (device 'one')");
+  EXPECT_EQ(graph_error("name a\napp a.hpp a\nkey net string x \"d\"\ndevice stack one\n"),
+            "app/atoll.manifest:4: device 'one' needs the key 'net' on unix, which the key on line "
+            "3 already declares");
+}
+
+TEST(unix_main, instantiates_the_application_over_both_stacks) {
+  const manifest m = parsed(with_stack);
+  const device_graph g = graph_of(m);
+  const std::string main = unix_main(m, g);
+  EXPECT_TRUE(contains(main,
+                       "template <class Stack>\nusing application_over = "
+                       "echo::unikernel<atl::unix_target::console, Stack>;"));
+  EXPECT_TRUE(contains(main,
+                       "static_assert(startable<application_over<atl::unix_target::socket_stack>, "
+                       "atl::unix_target::socket_stack>,"));
+  EXPECT_TRUE(contains(main,
+                       "static_assert(startable<application_over<atl::net::direct_stack<atl::unix_"
+                       "target::tap_network>>, atl::net::direct_stack<atl::unix_target::tap_"
+                       "network>>,"));
+  EXPECT_TRUE(contains(main, "#include <atoll/net/direct/direct_stack.hpp>\n"));
+  EXPECT_TRUE(contains(main, "#include <atoll/unix/tap.hpp>\n"));
+  EXPECT_TRUE(contains(main, "  std::string_view net = \"socket\";\n"));
+  EXPECT_TRUE(contains(main, "  bool dhcp = false;\n"));
+  // One function template boots either stack; main picks it by --net.
+  EXPECT_TRUE(contains(main,
+                       "template <class Net>\nint run(const app_keys& keys, const "
+                       "target_keys& target) {\n  using application = "
+                       "application_over<typename Net::stack_type>;\n"));
+  EXPECT_TRUE(contains(main,
+                       "  if (target.net == \"socket\") return run<socket_net>(keys, target);\n"
+                       "  if (target.net == \"direct\") return run<direct_net>(keys, target);\n"));
+  EXPECT_TRUE(contains(main, "return failure(\"key 'net'\", unknown.view());"));
+  EXPECT_TRUE(contains(main, "  Net dev_net_choice;\n"));
+  EXPECT_TRUE(contains(main, "  auto& dev_net = *dev_net_choice.stack;\n"));
+  EXPECT_TRUE(contains(main, "    dev_net_choice.allow(policy);\n"));
+  EXPECT_TRUE(contains(main, "policy.allow_sockets();"));
+  EXPECT_TRUE(
+      contains(main, "atl::unix_target::tap_network::create(engine, platform, target.tap)"));
+  EXPECT_TRUE(contains(main, "engine.run(app->start(keys, dev_console, dev_net));"));
+  // The engine, the devices and the sandbox are written once, in run<Net>.
+  EXPECT_EQ(main.find("atl::engine engine(*platform);"),
+            main.rfind("atl::engine engine(*platform);"));
+  EXPECT_LT(main.find("int run("), main.find("atl::engine engine(*platform);"));
+  EXPECT_LT(main.find("policy.apply()"), main.find("int main("));
+
+  const std::string cmake = unix_cmake(m, g, "/opt/atoll");
+  EXPECT_TRUE(contains(cmake, "target_link_libraries(echo PRIVATE atoll::net_direct)\n"));
+  EXPECT_FALSE(contains(unix_cmake(parsed(every_kind), graph_of(parsed(every_kind)), "/opt/atoll"),
+                        "net_direct"));
+  EXPECT_TRUE(contains(describe(m, g),
+                       "    net      stack    atl::unix_target::socket_stack | "
+                       "atl::net::direct_stack<atl::unix_target::tap_network>"));
+}
+
 TEST(targets, known_and_implemented) {
   EXPECT_TRUE(is_known_target("kvm"));
   EXPECT_FALSE(is_known_target("foo"));

@@ -160,7 +160,7 @@ TEST(manifest, device_errors) {
             "m:3: 'device' takes a kind and a name: device KIND NAME [OPTION ...]");
   EXPECT_EQ(error_of(with_head("device consol c\n")),
             "m:3: unknown device kind 'consol' (console, mono_clock, wall_clock, sleep, random, "
-            "block, kv_ro, kv)");
+            "block, kv_ro, kv, stack)");
   EXPECT_EQ(error_of(with_head("device console Con\n")),
             "m:3: bad device name 'Con' (lower-case letters, digits and '_', starting with a "
             "letter, at most 48)");

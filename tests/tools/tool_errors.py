@@ -63,7 +63,7 @@ def main():
     head = ["name a", "app a.hpp a"]
     manifest_error(head + ["device consol c"],
                    "FILE:3: unknown device kind 'consol' (console, mono_clock, wall_clock, sleep, random, block, "
-                   "kv_ro, kv)", "an unknown device kind, with file and line", files=["a.hpp"])
+                   "kv_ro, kv, stack)", "an unknown device kind, with file and line", files=["a.hpp"])
     manifest_error(["# a comment", "name a", "app missing.hpp a"],
                    "FILE:3: the app header 'missing.hpp' does not exist (%s)"
                    % os.path.join(a.work, "m1", "missing.hpp"), "a missing app header")
@@ -78,6 +78,12 @@ def main():
                    % os.path.join(a.work, "m4", "htdocs"), "a missing folder to crunch", files=["a.hpp"])
     manifest_error(head + ["device console \"c"], "FILE:3: unterminated quoted word", "a syntax error",
                    files=["a.hpp"])
+    manifest_error(head + ["device stack net", "device stack other"],
+                   "FILE:4: a second stack device: --net chooses one stack for the whole application "
+                   "(device 'net')", "two stack devices", files=["a.hpp"])
+    manifest_error(head + ["key ipv4 string x \"doc\"", "device stack net"],
+                   "FILE:4: device 'net' needs the key 'ipv4' on unix, which the key on line 3 already declares",
+                   "a key of the stack device declared by the application", files=["a.hpp"])
     manifest_error(["name a"], "FILE: the manifest has no 'app' statement", "a missing statement")
     manifest_error(head + ["key site-dir string x \"d\"", "device kv_ro site dir"],
                    "FILE:4: device 'site' needs the key 'site-dir' on unix, which the key on line 3 already "

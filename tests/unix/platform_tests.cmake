@@ -7,6 +7,11 @@ atoll_test(unix_tap_test system
   tap_test.cpp
   tap_conformance_test.cpp
   LIBS atoll_unix)
+atoll_test(unix_direct_tap_test system
+  direct_tap_test.cpp
+  direct_tap_tcp_test.cpp
+  direct_tap_harness_test.cpp
+  LIBS atoll_net_direct atoll_unix)
 atoll_test(unix_sandbox_test system
   sandbox_test.cpp
   LIBS atoll_unix)

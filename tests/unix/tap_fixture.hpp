@@ -147,7 +147,12 @@ public:
         return {nullptr, nullptr};
       }
       devices_[i].emplace(std::move(*made));
-      if (!sh("ip link set dev " + name + " master " + bridge + " up")) {
+      // append(): no temporary string per operator+ in the loop.
+      if (!sh(std::string("ip link set dev ")
+                  .append(name)
+                  .append(" master ")
+                  .append(bridge)
+                  .append(" up"))) {
         ADD_FAILURE() << "cannot add " << name << " to " << bridge;
         return {nullptr, nullptr};
       }

@@ -1,5 +1,6 @@
 #include "codegen.hpp"
 
+#include "stack_device.hpp"
 #include <atoll/core/keys.hpp>
 #include <atoll/core/time.hpp>
 
@@ -35,6 +36,16 @@ std::string app_type(const manifest& m, const device_graph& g) {
   return m.class_name + "<" + types + ">";
 }
 
+// The application's type: one, or a template over the device a key chooses
+// (application_over<Stack>), instantiated once per choice.
+std::string app_alias(const manifest& m, const device_graph& g) {
+  const device_slot* chosen = chosen_slot(g);
+  if (chosen == nullptr) return "using application = " + app_type(m, g) + ";\n\n";
+  return "/// The application over either stack of device '" + chosen->name +
+         "': --net picks one at boot.\ntemplate <class " + chosen->concrete_type +
+         ">\nusing application_over = " + app_type(m, g) + ";\n\n";
+}
+
 std::string headers(const device_graph& g) {
   std::set<std::string> names = {"atoll/core/engine.hpp",
                                  "atoll/core/format.hpp",
@@ -48,6 +59,9 @@ std::string headers(const device_graph& g) {
                                  "atoll/unix/epoll_platform.hpp",
                                  "atoll/unix/sandbox.hpp"};
   for (const auto& d : g.devices) names.insert(d.header);
+  if (chosen_slot(g) != nullptr) {
+    for (auto& h : stack_headers()) names.insert(std::move(h));
+  }
   std::string out;
   for (const auto& n : names) out += "#include <" + n + ">\n";
   return out;
@@ -82,13 +96,28 @@ std::string start_check(const manifest& m, const device_graph& g) {
     args += ", " + device_variable(d.name);
     names += ", " + d.kind + "& " + d.name;
   }
-  return "template <class App>\nconcept startable = requires(" + params + ") {\n  { app.start(" +
-         args + ") } -> std::same_as<atl::task<int>>;\n};\n" +
-         "static_assert(startable<application>,\n              " +
-         cpp_string(m.path + ":" + std::to_string(m.app_line) + ": " + m.class_name +
-                    " needs atl::task<int> start(const Keys& keys" + names +
-                    "), its devices in the manifest's order") +
-         ");\n";
+  const std::string message =
+      cpp_string(m.path + ":" + std::to_string(m.app_line) + ": " + m.class_name +
+                 " needs atl::task<int> start(const Keys& keys" + names +
+                 "), its devices in the manifest's order");
+  const device_slot* chosen = chosen_slot(g);
+  const std::string parameters =
+      chosen == nullptr ? "class App" : "class App, class " + chosen->concrete_type;
+  std::string out = "template <" + parameters + ">\nconcept startable = requires(" + params +
+                    ") {\n  { app.start(" + args + ") } -> std::same_as<atl::task<int>>;\n};\n";
+  if (chosen == nullptr) {
+    return out + "static_assert(startable<application>,\n              " + message + ");\n";
+  }
+  for (const auto& c : chosen->choices) {
+    out += "static_assert(startable<application_over<";
+    out += c;
+    out += ">, ";
+    out += c;
+    out += ">,\n              ";
+    out += message;
+    out += ");\n";
+  }
+  return out;
 }
 
 constexpr std::string_view helpers =
@@ -104,6 +133,17 @@ int failure(std::string_view what, std::string_view message) noexcept {
 [[maybe_unused]] int device_failure(std::string_view device, const atl::error& e) noexcept {
   const atl::text_buffer<160> what("device '", device, "'");
   return failure(what.view(), e.message());
+}
+
+/// make_application(app, engine): constructs the application, handing it the
+/// engine when it takes one (to own tasks of its own).
+template <class App>
+void make_application(std::optional<App>& app, atl::engine& engine) {
+  if constexpr (std::is_constructible_v<App, atl::engine&>) {
+    app.emplace(engine);
+  } else {
+    app.emplace();
+  }
 }
 
 /// log_sink_scope: the log sink is installed while it lives.
@@ -130,6 +170,7 @@ std::string sandbox(const device_graph& g) {
       out += std::string("    policy.") + (p.write ? "allow_read_write" : "allow_read") +
              "(target." + field_name(p.key) + ");\n";
     }
+    out += d.seal;
   }
   return out +
          "    if (auto sealed = policy.apply(); !sealed) {\n"
@@ -187,14 +228,52 @@ std::string cpp_key_default(key_type type, std::string_view text) {
   return "{}";
 }
 
+namespace {
+
+// boot(g): from the application to its end: make the application, apply
+// --logs, the engine, the devices, the sandbox, run start(). In main, or in
+// run<Net>() when a key chooses a device.
+std::string boot(const device_graph& g) {
+  std::string out =
+      "  auto platform = atl::unix_target::epoll_platform::create();\n"
+      "  if (!platform) return failure(\"platform\", platform.error().message());\n"
+      "  atl::engine engine(*platform);\n\n"
+      "  // The application before --logs applies, so that its log sources exist;\n"
+      "  // one that owns tasks of its own is handed the engine.\n"
+      "  std::optional<application> app;\n"
+      "  make_application(app, engine);\n"
+      "  if (auto levels = atl::set_log_levels(target.logs); !levels) {\n"
+      "    return failure(\"key 'logs'\", levels.error().message());\n  }\n\n"
+      "  // Log lines go to standard error; a console device is standard output.\n"
+      "  atl::unix_target::console log_console(2);\n"
+      "  atl::console_log_sink<atl::unix_target::console> log_sink(log_console);\n"
+      "  const log_sink_scope log_scope(log_sink);\n\n"
+      "  // The devices, in the order start() takes them.\n";
+  for (const auto& d : g.devices) {
+    out += "  // " + d.kind + " " + d.name + ": " + comment(d.summary) + "\n" + d.make;
+  }
+  // Appended piece by piece: g++ 12 -O3 sees a false overlap in
+  // "literal" + std::string&& here (-Wrestrict).
+  out += '\n';
+  out += sandbox(g);
+  out += '\n';
+  out += "  const int status = engine.run(app->start(keys" + device_arguments(g) + "));\n" +
+         "  app.reset();  // before the devices it was handed\n  return status;\n";
+  return out;
+}
+
+}  // namespace
+
 std::string unix_main(const manifest& m, const device_graph& g) {
+  const device_slot* chosen = chosen_slot(g);
   std::string out = "// Generated by `atoll configure -t unix` from " + comment(m.path) +
                     ":\n// do not edit, `atoll configure` writes it again. The application " +
                     m.class_name + "\n// (" + m.header +
                     ") as a Linux process; docs/app-model.md describes this file.\n";
-  out += "#include \"" + m.header + "\"\n\n" + headers(g) +
-         "\n#include <concepts>\n#include <cstdint>\n#include <optional>\n#include <span>\n"
-         "#include <string_view>\n#include <utility>\n\n";
+  out += "#include \"" + m.header + "\"\n\n" + headers(g) + "\n" +
+         (chosen != nullptr ? "#include <array>\n#include <cstddef>\n" : "") +
+         "#include <concepts>\n#include <cstdint>\n#include <optional>\n#include <span>\n"
+         "#include <string_view>\n#include <type_traits>\n#include <utility>\n\n";
   for (const auto& c : g.crunches) {
     out += "// The files of " + comment(c.folder) +
            " (atoll crunch).\nstd::span<const atl::crunched_file> " + c.function +
@@ -205,13 +284,20 @@ std::string unix_main(const manifest& m, const device_graph& g) {
          " (the manifest's): each initialiser is the compile-time\n/// default, which "
          "the command line overrides (--name=value).\nstruct app_keys {\n" +
          key_fields(m) + "};\n\n";
-  out +=
-      "/// The keys the unix target adds: log levels, the devices' host paths.\n"
-      "struct target_keys {\n" +
-      target_fields(g) + "};\n\n";
-  out += "using application = " + app_type(m, g) + ";\n\n" + start_check(m, g) + "\n";
+  out += std::string("/// The keys the unix target adds: log levels, the devices' host paths") +
+         (chosen != nullptr ? ", the stack." : ".") + "\nstruct target_keys {\n" +
+         target_fields(g) + "};\n\n";
+  out += app_alias(m, g) + start_check(m, g) + "\n";
   out += "constexpr std::string_view program = " + cpp_string(m.name) + ";\n\n";
-  out += std::string(helpers) + "\n}  // namespace\n\n";
+  out += std::string(helpers);
+  if (chosen != nullptr) {
+    out += "\n" + stack_choices_code() +
+           "\n/// run<Net>(keys, target): boots the application over Net's stack.\n"
+           "template <class Net>\nint run(const app_keys& keys, const target_keys& target) {\n"
+           "  using application = application_over<typename Net::stack_type>;\n" +
+           boot(g) + "}\n";
+  }
+  out += "\n}  // namespace\n\n";
 
   out +=
       "int main(int argc, char** argv) {\n"
@@ -236,26 +322,13 @@ std::string unix_main(const manifest& m, const device_graph& g) {
            cpp_string("key '" + k.name + "'") + ", " + cpp_string("needs a value: " + k.doc) +
            ");\n";
   }
-  out +=
-      "\n  // The application before --logs applies, so that its log sources exist.\n"
-      "  std::optional<application> app(std::in_place);\n"
-      "  if (auto levels = atl::set_log_levels(target.logs); !levels) {\n"
-      "    return failure(\"key 'logs'\", levels.error().message());\n  }\n\n"
-      "  auto platform = atl::unix_target::epoll_platform::create();\n"
-      "  if (!platform) return failure(\"platform\", platform.error().message());\n"
-      "  atl::engine engine(*platform);\n\n"
-      "  // Log lines go to standard error; a console device is standard output.\n"
-      "  atl::unix_target::console log_console(2);\n"
-      "  atl::console_log_sink<atl::unix_target::console> log_sink(log_console);\n"
-      "  const log_sink_scope log_scope(log_sink);\n\n"
-      "  // The devices, in the order start() takes them.\n";
-  for (const auto& d : g.devices) {
-    out += "  // " + d.kind + " " + d.name + ": " + comment(d.summary) + "\n" + d.make;
+  if (chosen != nullptr) {
+    out += stack_dispatch_code(*chosen);
+  } else {
+    out += '\n';
+    out += boot(g);
   }
-  out += "\n" + sandbox(g) + "\n";
-  out += "  const int status = engine.run(app->start(keys" + device_arguments(g) + "));\n" +
-         "  app.reset();  // before the devices it was handed\n  return status;\n}\n";
-  return out;
+  return out + "}\n";
 }
 
 std::string unix_cmake(const manifest& m, const device_graph& g, const std::string& package_dir) {
@@ -271,6 +344,10 @@ std::string unix_cmake(const manifest& m, const device_graph& g, const std::stri
     out += "\n  CRUNCH " + c.function + " " + cmake_string(c.folder);
   }
   out += ")\n";
+  if (chosen_slot(g) != nullptr) {
+    // atoll's direct stack, beside the socket stack of atoll::unix.
+    out += "target_link_libraries(" + m.name + " PRIVATE atoll::net_direct)\n";
+  }
   return out;
 }
 

@@ -52,7 +52,12 @@ std::string describe(const manifest& m, const device_graph& g) {
   out += "  devices (in start's order)\n";
   std::vector<row> rows;
   rows.reserve(g.devices.size());
-  for (const auto& d : g.devices) rows.push_back({d.name, d.kind, d.concrete_type, d.summary});
+  for (const auto& d : g.devices) {
+    // A device a key chooses shows every type it may be.
+    std::string type = d.choices.empty() ? d.concrete_type : std::string();
+    for (const auto& c : d.choices) type += (type.empty() ? "" : " | ") + c;
+    rows.push_back({d.name, d.kind, type, d.summary});
+  }
   out += rows.empty() ? "    none\n" : table(rows, "    ");
 
   out += "  keys of " + m.name + "\n";

@@ -1,6 +1,7 @@
 #include "graph.hpp"
 
 #include "codegen.hpp"
+#include "stack_device.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -44,7 +45,7 @@ public:
 
   graph_outcome build() {
     for (const auto& d : m_.devices) {
-      device_slot s{d.kind, d.name, d.line, {}, {}, {}, {}, {}};
+      device_slot s{d.kind, d.name, d.line, {}, {}, {}, {}, {}, {}, {}, {}};
       if (auto problem = slot(d, s); !problem.empty()) {
         return {std::nullopt, m_.at(d.line, std::move(problem))};
       }
@@ -119,6 +120,8 @@ private:
       return block(d, s, var);
     } else if (d.kind == "kv_ro") {
       return kv_ro(d, s, var);
+    } else if (d.kind == "stack") {
+      return stack_slot(m_, d, s, g_.keys);
     } else if (d.kind == "kv") {
       const device_option* size = d.option("size");
       const std::string bytes = size != nullptr ? *size->value : "16777216";
@@ -197,6 +200,13 @@ bool is_known_target(std::string_view target) noexcept {
 }
 
 bool is_implemented_target(std::string_view target) noexcept { return target == "unix"; }
+
+const device_slot* chosen_slot(const device_graph& g) noexcept {
+  for (const auto& d : g.devices) {
+    if (!d.choices.empty()) return &d;
+  }
+  return nullptr;
+}
 
 std::string device_variable(std::string_view device_name) {
   return "dev_" + std::string(device_name);

@@ -51,6 +51,12 @@ struct device_slot {
   std::string header;         ///< the header that declares concrete_type
   std::string make;           ///< statements of the generated main that make `dev_<name>`
   std::vector<sandbox_path> paths;
+  /// For a device whose type a key picks at boot (the stack, by --net): the
+  /// concrete types, in the order of `choice_names`; concrete_type is then
+  /// the template parameter of the generated run<>() ("Stack").
+  std::vector<std::string> choices;
+  std::vector<std::string> choice_names;  ///< the key's values ("socket", "direct")
+  std::string seal;                       ///< statements that add to the sandbox policy (`policy`)
 };
 
 /// crunch_job: a folder compiled into the image as a crunched_kv table.
@@ -83,6 +89,9 @@ inline constexpr std::size_t max_all_keys = 64;
 /// the manifest's line, when a key the target adds clashes with one of the
 /// application's or is too long, or when there are too many keys in all.
 graph_outcome unix_graph(const manifest& m, const std::string& app_dir);
+
+/// chosen_slot(g): the device whose type a key picks (the stack), or nullptr.
+const device_slot* chosen_slot(const device_graph& g) noexcept;
 
 /// device_variable(name): the generated main's variable for a device.
 std::string device_variable(std::string_view device_name);

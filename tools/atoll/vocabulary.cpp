@@ -37,6 +37,7 @@ constexpr device_kind kinds[] = {
     {"block", block_options, "sectors of a disk"},
     {"kv_ro", kv_ro_options, "a read-only key-value store"},
     {"kv", kv_options, "a read-write key-value store"},
+    {"stack", {}, "TCP/IP: the host's sockets or atoll's direct stack over TAP, chosen by --net"},
 };
 
 struct key_type_info {

@@ -47,8 +47,10 @@ direct_core::direct_core(engine& e, mac_addr mac, std::size_t mtu, const direct_
       arp_(arp_config_for(mac)),
       ip_(ip_config_for(mtu, config)),
       rng_(config.seed),
+      tx_(config.tx_queue),
       tx_ready_(e),
-      timer_changed_(e) {
+      timer_changed_(e),
+      index_(config.max_connections) {
   if (config_.ipv4.mtu) mtu_ = std::min<std::size_t>(mtu_, *config_.ipv4.mtu);
   isn_key_ = next_random();
   if (config_.ipv6) {
@@ -96,11 +98,19 @@ void direct_core::on_frame(const buf& frame, mono_time now) noexcept {
       break;
     default: ++stats_.rx_dropped; break;
   }
-  poke_timer();
+  // A frame changes the deadlines of the small cores and of at most one
+  // connection: check those, not every connection.
+  if (detail::tcp_entry* e = std::exchange(touched_, nullptr)) {
+    poke_timer(*e);
+  } else if (base_deadline() < armed_) {
+    timer_changed_.set();
+  }
 }
 
 void direct_core::ipv4_input(const buf& packet, mono_time now) {
-  ipv4::ipv4_actions in;
+  // A member, so that its vectors keep their storage from frame to frame.
+  ipv4::ipv4_actions& in = ip_in_;
+  in.clear();
   (void)ip_.input(packet, now, in);  // drops are counted by the core
   flush_ip(in, now);                 // echo replies
   for (ipv4::ipv4_delivery& d : in.deliver) {
@@ -115,11 +125,20 @@ void direct_core::ipv4_input(const buf& packet, mono_time now) {
       default: break;
     }
   }
+  in.clear();  // the deliveries hold views of the frame: let it go now
 }
 
 void direct_core::ipv6_input(const buf& packet, mono_time now) {
   auto d = ip6_->input(now, packet.bytes());
   flush6();  // NDP answers, echo replies, errors
+  if (d && d->protocol == ip_protocol::icmpv6) {
+    // ipv6_host checked the message and its checksum before delivering it.
+    auto view = icmpv6_view::checked(d->payload);
+    if (view && view->type() == static_cast<std::uint8_t>(icmpv6_type::echo_reply)) {
+      ++stats_.echo6_replies;
+    }
+    return;
+  }
   if (!d || (d->protocol != ip_protocol::tcp && d->protocol != ip_protocol::udp)) return;
   // The delivery views the frame (or the host's reassembly buffer): share
   // the frame's bytes when it is in them, copy otherwise.
@@ -157,6 +176,21 @@ ip_pair pair_of(const ip_addr& src, const ip_addr& dst) noexcept {
   return ip_pair(src.v4(), dst.v4());
 }
 
+// segment_buf(payload, hlen): a buf of hlen header bytes then the payload,
+// with room in front for IP. A payload in one writable buf with enough
+// headroom (tcp::connection leaves it) takes the header in place, which
+// saves an allocation and a copy of the payload per data segment.
+result<buf> segment_buf(const bufs& payload, std::size_t hlen) noexcept {
+  constexpr std::size_t ip_room = 64;
+  if (payload.segments() == 1 && payload[0].writable() && payload[0].headroom() >= hlen + ip_room) {
+    buf b = payload[0];
+    if (b.prepend(hlen)) return b;
+  }
+  ATOLL_TRY(buf b, buf::allocate_uninit(hlen + payload.size(), ip_room));  // all written
+  payload.copy_to(b.mutable_bytes().subspan(hlen));
+  return b;
+}
+
 }  // namespace
 
 void direct_core::tcp_input(const l4_input& d, mono_time now) {
@@ -179,7 +213,11 @@ void direct_core::tcp_input(const l4_input& d, mono_time now) {
   if (detail::tcp_entry* e = find(id)) {
     e->conn->on_segment(*h, *payload, now);
     signal(*e);
-    if (!e->owned && e->conn->closed()) erase(e);
+    if (!e->owned && e->conn->closed()) {
+      erase(e);
+    } else {
+      touched_ = e;
+    }
     return;
   }
   if (d.to_group) return;
@@ -272,10 +310,9 @@ void direct_core::icmp_input(const ipv4::ipv4_delivery& d) noexcept {
 void direct_core::send(const tcp::flow_id& flow, const tcp_repr& header,
                        const bufs& payload) noexcept {
   const std::size_t hlen = header.buffer_len();
-  auto b = buf::allocate(hlen + payload.size(), 64);
+  auto b = segment_buf(payload, hlen);
   if (!b) return;  // a lost segment: TCP retransmits it
   auto bytes = b->mutable_bytes();
-  payload.copy_to(bytes.subspan(hlen));
   header.emit(bytes.first(hlen), flow.outgoing(), bytes.subspan(hlen));
   const mono_time now = engine_.now();
   if (flow.is_v6()) {
@@ -303,11 +340,25 @@ void direct_core::flush_arp(ipv4::arp_actions& out) {
   out.clear();  // failed packets: counted by the cache; TCP times out, UDP is best effort
 }
 
+result<void> direct_core::send_echo6(ipv6_addr dst, std::uint16_t ident, std::uint16_t seq) {
+  if (!ip6_) return error(errc::invalid_argument, "direct stack: IPv6 is off");
+  const auto src = ip6_->source_for(dst);
+  if (!src) return error(errc::unreachable, "direct stack: no IPv6 source address");
+  const auto request = icmpv6_repr::echo_request(ident, seq, {});
+  std::vector<std::byte> message(request.buffer_len());
+  request.emit(message, ip_pair(*src, dst));
+  const mono_time now = engine_.now();
+  auto sent = ip6_->send(now, *src, dst, ip_protocol::icmpv6, message);
+  flush6();
+  poke_timer();
+  return sent;
+}
+
 void direct_core::flush6() {
   if (!ip6_) return;
   for (ipv6_frame& f : ip6_->take_frames()) {
     const ethernet_repr eth{f.dst_mac, mac_, ethertype::ipv6, {}};
-    auto b = buf::allocate(eth.buffer_len() + f.packet.size());
+    auto b = buf::allocate_uninit(eth.buffer_len() + f.packet.size());  // all written below
     if (!b) {
       ++stats_.tx_dropped;
       continue;
@@ -321,28 +372,28 @@ void direct_core::flush6() {
 }
 
 void direct_core::queue_frame(bufs frame) {
-  if (tx_.size() >= config_.tx_queue) {
+  if (!tx_.push(std::move(frame))) {
     ++stats_.tx_dropped;
     return;
   }
-  tx_.push_back(std::move(frame));
   ++stats_.tx_frames;
   tx_ready_.set();
 }
 
-bufs direct_core::take_frame() noexcept {
-  bufs f = std::move(tx_.front());
-  tx_.pop_front();
-  return f;
-}
+bufs direct_core::take_frame() noexcept { return tx_.pop(); }
 
 // --- Timers ----------------------------------------------------------------
 
-mono_time direct_core::next_deadline() const noexcept {
+mono_time direct_core::base_deadline() const noexcept {
   mono_time d = std::min(arp_.next_deadline(), ip_.next_deadline());
   if (ip6_) d = std::min(d, ip6_->next_deadline());
   if (dhcp_) d = std::min(d, dhcp_->next_deadline());
   for (const auto& l : listeners_) d = std::min(d, l->core.next_deadline());
+  return d;
+}
+
+mono_time direct_core::next_deadline() const noexcept {
+  mono_time d = base_deadline();
   for (const auto& e : connections_) d = std::min(d, e->conn->next_deadline());
   return d;
 }
@@ -372,12 +423,22 @@ void direct_core::on_timer(mono_time now) noexcept {
     signal(e);
   }
   // Connections nobody holds any more go once their core is done.
-  std::erase_if(connections_, [](const auto& e) { return !e->owned && e->conn->closed(); });
+  std::erase_if(connections_, [this](const auto& e) {
+    if (e->owned || !e->conn->closed()) return false;
+    unindex(e.get());
+    return true;
+  });
   stats_.live_connections = connections_.size();
 }
 
 void direct_core::poke_timer() noexcept {
   if (next_deadline() < armed_) timer_changed_.set();
+}
+
+void direct_core::poke_timer(detail::tcp_entry& e) noexcept {
+  // The other connections' deadlines are unchanged since the timer task
+  // last computed armed_ from all of them.
+  if (std::min(base_deadline(), e.conn->next_deadline()) < armed_) timer_changed_.set();
 }
 
 // --- Tables ----------------------------------------------------------------
@@ -426,13 +487,47 @@ port direct_core::pick_port(bool tcp) noexcept {
 }
 
 detail::tcp_entry* direct_core::find(const tcp::flow_id& id) noexcept {
+  // Segments come in trains for one flow: the last hit saves hashing.
+  if (last_found_ != nullptr && last_found_->conn->id() == id) return last_found_;
+  if (detail::tcp_entry* e = index_.find(id)) {
+    last_found_ = e;
+    return e;
+  }
+  if (unindexed_ == 0) return nullptr;
+  // A duplicate id (not expected: ports are picked unused) is found as the
+  // table scan found it before the index.
   for (auto& e : connections_) {
     if (e->conn->id() == id) return e.get();
   }
   return nullptr;
 }
 
+void direct_core::unindex(detail::tcp_entry* e) noexcept {
+  if (touched_ == e) touched_ = nullptr;
+  if (last_found_ == e) last_found_ = nullptr;
+  if (!e->indexed) {
+    --unindexed_;
+    return;
+  }
+  (void)index_.erase(e->conn->id(), e);
+  e->indexed = false;
+  if (unindexed_ == 0) return;
+  // A duplicate of the id may wait for its place in the index.
+  for (auto& other : connections_) {
+    // (Null: a slot on_timer()'s erase_if has moved from; it is skipped,
+    // and an entry missed stays unindexed, which find() allows for.)
+    if (!other || other.get() == e || other->indexed || !(other->conn->id() == e->conn->id()))
+      continue;
+    if (index_.insert(other->conn->id(), other.get())) {
+      other->indexed = true;
+      --unindexed_;
+    }
+    break;
+  }
+}
+
 void direct_core::erase(detail::tcp_entry* e) noexcept {
+  unindex(e);
   std::erase_if(connections_, [e](const auto& p) { return p.get() == e; });
   stats_.live_connections = connections_.size();
 }
@@ -441,6 +536,8 @@ detail::tcp_entry* direct_core::add_connection(std::unique_ptr<tcp::connection> 
   auto e = std::make_unique<detail::tcp_entry>(engine_);
   e->conn = std::move(conn);
   detail::tcp_entry* raw = e.get();
+  raw->indexed = index_.insert(raw->conn->id(), raw);
+  if (!raw->indexed) ++unindexed_;
   connections_.push_back(std::move(e));
   stats_.live_connections = connections_.size();
   return raw;

@@ -106,7 +106,7 @@ task<result<direct_flow>> direct_core::connect(ip_endpoint to) noexcept {
   direct_flow f(this, e);
   auto opened = e->conn->connect(isn_for(id, now), now);
   if (!opened) co_return opened.error();
-  poke_timer();
+  poke_timer(*e);
   for (;;) {
     if (e->conn->established()) co_return std::move(f);
     if (e->conn->closed()) {
@@ -199,7 +199,7 @@ task<result<buf>> direct_core::read_on(direct_core* c, detail::tcp_entry* e) noe
       co_return got.error();
     }
     if (!got->empty()) {
-      c->poke_timer();  // the window opened: an update may be due
+      c->poke_timer(*e);  // the window opened: an update may be due
       co_return std::move(*got);
     }
     co_await e->readable.wait();
@@ -219,7 +219,7 @@ task<result<void>> direct_core::write_on(direct_core* c, detail::tcp_entry* e, b
     if (!taken) co_return taken.error();
     if (*taken > 0) {
       (void)data.shift(*taken);
-      c->poke_timer();
+      c->poke_timer(*e);
       continue;
     }
     co_await e->writable.wait();
@@ -239,6 +239,7 @@ task<result<direct_flow>> direct_core::accept_on(direct_core* c, detail::listen_
       }
       detail::tcp_entry* e = c->add_connection(std::move(conn));
       c->signal(*e);
+      c->poke_timer(*e);  // its timers were the listener's until now
       co_return direct_flow(c, e);
     }
     co_await l->ready.wait();
@@ -300,7 +301,7 @@ task<result<void>> direct_flow::write(bufs data) noexcept {
 task<result<void>> direct_flow::shutdown() noexcept {
   if (entry_ == nullptr) return done<void>(error(errc::closed, "flow closed"));
   entry_->conn->shutdown(core_->engine_.now());
-  core_->poke_timer();
+  core_->poke_timer(*entry_);
   return done<void>(ok());
 }
 
@@ -312,7 +313,7 @@ void direct_flow::close() noexcept {
   if (e->conn->closed()) {
     core_->erase(e);
   } else {
-    core_->poke_timer();
+    core_->poke_timer(*e);
   }
 }
 

@@ -116,7 +116,18 @@ arp_state arp_cache::state(const ipv4_addr& ip) const noexcept {
 result<bufs> arp_cache::frame(const mac_addr& dst, ethertype type,
                               const buf& packet) const noexcept {
   const ethernet_repr eth{dst, config_.mac, type, std::nullopt};
-  ATOLL_TRY(auto header, buf::allocate(eth.buffer_len()));
+  // The IPv4 layer leaves headroom for the link header: the header goes in
+  // front of the packet, one buf instead of two. prepend() refuses when
+  // another view of the block already claimed that room (a retransmitted
+  // or queued copy); then the header is a buf of its own.
+  if (packet.writable()) {
+    buf whole = packet;
+    if (whole.prepend(eth.buffer_len())) {
+      eth.emit(whole.mutable_bytes().first(eth.buffer_len()));
+      return bufs(std::move(whole));
+    }
+  }
+  ATOLL_TRY(auto header, buf::allocate_uninit(eth.buffer_len()));
   eth.emit(header.mutable_bytes());
   bufs f;
   ATOLL_TRYV(f.push_back(std::move(header)));

@@ -1,6 +1,7 @@
 // ICMPv4 for a host (icmp.hpp has the contract).
 #include <atoll/net/ipv4/icmp.hpp>
-#include <atoll/net/ipv4/pmtu_table.hpp>
+
+#include <array>
 
 namespace atl::net::ipv4 {
 
@@ -49,9 +50,18 @@ std::optional<pmtu_hint> frag_needed_hint(const icmpv4_repr& message) noexcept {
   if (mtu == 0) {
     const auto total =
         static_cast<std::uint16_t>(quoted->header.payload_len + ipv4_repr::buffer_len());
-    mtu = pmtu_table::plateau_below(total);
+    mtu = mtu_plateau_below(total);
   }
   return pmtu_hint{quoted->header.dst, mtu};
+}
+
+std::uint16_t mtu_plateau_below(std::uint16_t len) noexcept {
+  static constexpr std::array<std::uint16_t, 11> plateaus{65535, 32000, 17914, 8166, 4352, 2002,
+                                                          1492,  1006,  508,   296,  68};
+  for (const auto p : plateaus) {
+    if (p < len) return p;
+  }
+  return 68;
 }
 
 icmp_refusal error_refusal(std::span<const std::byte> invoking, bool link_broadcast) noexcept {
@@ -77,7 +87,7 @@ result<icmp_message> icmp_errors::make(std::span<const std::byte> invoking,
                                        const icmpv4_repr& message, const ipv4_addr& src,
                                        mono_time now, bool link_broadcast) noexcept {
   auto why = error_refusal(invoking, link_broadcast);
-  if (why == icmp_refusal::none && !limiter_.allow(now)) why = icmp_refusal::rate_limited;
+  if (why == icmp_refusal::none && !limiter_.take(now)) why = icmp_refusal::rate_limited;
   if (why != icmp_refusal::none) {
     ++refused_[static_cast<std::size_t>(why)];
     return error(errc::refused, "no ICMP error for this packet");

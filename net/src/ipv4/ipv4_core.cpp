@@ -96,7 +96,8 @@ ipv4_addr ipv4_core::source_for(const ipv4_addr& dst) const noexcept {
 std::uint16_t ipv4_core::mtu_to(const ipv4_addr& dst, mono_time now) const noexcept {
   std::uint16_t mtu = config_.link_mtu;
   if (const auto r = routes_.lookup(dst); r && r->via.mtu != 0) mtu = std::min(mtu, r->via.mtu);
-  return pmtu_.mtu(dst, now, mtu);
+  // At most mtu, a uint16_t.
+  return static_cast<std::uint16_t>(pmtu_.mtu(dst, now, mtu));
 }
 
 // ---- input ----------------------------------------------------------------

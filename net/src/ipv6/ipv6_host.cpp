@@ -6,6 +6,17 @@
 #include <utility>
 
 namespace atl::net {
+
+namespace {
+
+// The table's floor is never below IPv6's minimum MTU, whatever the config.
+ip::pmtu_config ipv6_floor(ip::pmtu_config config) noexcept {
+  config.min_mtu = std::max(config.min_mtu, ipv6_min_mtu);
+  return config;
+}
+
+}  // namespace
+
 std::vector<std::byte> ipv6_host::make_packet(const ipv6_repr& header, std::size_t payload_len) {
   std::vector<std::byte> packet(ipv6_view::header_len + payload_len);
   ipv6_repr h = header;
@@ -21,7 +32,8 @@ ipv6_host::ipv6_host(const mac_addr& mac, const ipv6_host_config& config)
       device_mtu_(config.link_mtu),
       neighbors_(config.neighbors),
       addresses_(mac, config.iid, config.addresses),
-      pmtu_(config.link_mtu, config.pmtu),
+      link_mtu_(std::max(config.link_mtu, ipv6_min_mtu)),
+      pmtu_(ipv6_floor(config.pmtu)),
       icmp_bucket_(config.icmp_error_burst, config.icmp_error_interval),
       next_ident_(config.first_frag_ident),
       reassembler_(config.reassembly) {}
@@ -137,7 +149,7 @@ std::optional<ipv6_delivery> ipv6_host::input_icmp(mono_time now, const ipv6_rep
       // the quoted packet is ours); the MTU is floored at 1280 by the table.
       if (const auto invoking = repr->invoking()) {
         if (addresses_.is_assigned(invoking->header.src) &&
-            pmtu_.on_packet_too_big(now, invoking->header.dst, repr->mtu)) {
+            pmtu_.lower(invoking->header.dst, repr->mtu, link_mtu_, now)) {
           ++stats_.pmtu_updates;
         }
       }
@@ -234,7 +246,7 @@ result<void> ipv6_host::route(mono_time now, const ipv6_addr& dst, std::vector<s
     }
   }
   std::vector<std::vector<std::byte>> pieces;
-  const std::uint32_t mtu = dst.is_multicast() ? pmtu_.link_mtu() : pmtu_.mtu(now, dst);
+  const std::uint32_t mtu = dst.is_multicast() ? link_mtu_ : path_mtu(now, dst);
   if (packet.size() > mtu) {
     // The packet was built here: its header parses.
     const auto view = ipv6_view::checked(packet);

@@ -77,7 +77,7 @@ void ipv6_host::input_ndp(mono_time now, const ipv6_repr& ip, const icmpv6_view&
       const ra_params params = addresses_.on_router_advert(now, ip.src, *ndp);
       if (params.hop_limit) hop_limit_ = *params.hop_limit;
       if (params.mtu && *params.mtu >= ipv6_min_mtu && *params.mtu <= device_mtu_) {
-        pmtu_.set_link_mtu(*params.mtu);
+        link_mtu_ = *params.mtu;
       }
       if (params.reachable_time) neighbors_.set_reachable_time(*params.reachable_time);
       if (params.retrans_timer) neighbors_.set_retrans_timer(*params.retrans_timer);

@@ -4,11 +4,26 @@
 #include <cstring>
 
 namespace atl::net::tcp {
+namespace {
+
+// The storage starts small and doubles as the bytes held grow, up to the
+// capacity: a connection that carries a short request and answer then
+// zero-fills (and faults in) a few KiB, not two 256 KiB rings.
+constexpr std::size_t first_storage = std::size_t{4} * 1024;
+
+}  // namespace
 
 std::size_t byte_ring::write(std::span<const std::byte> bytes) noexcept {
   const std::size_t n = std::min(bytes.size(), free());
   if (n == 0) return 0;
-  if (storage_.empty()) storage_.resize(capacity_);
+  if (size_ + n > storage_.size()) {
+    std::size_t grown = std::max(first_storage, storage_.size() * 2);
+    while (grown < size_ + n) grown *= 2;
+    std::vector<std::byte> bigger(std::min(grown, capacity_));
+    (void)peek(0, bigger);  // the held bytes, now from index 0
+    storage_.swap(bigger);
+    head_ = 0;
+  }
   const std::size_t cap = storage_.size();
   std::size_t tail = (head_ + size_) % cap;
   std::size_t done = 0;

@@ -80,7 +80,8 @@ struct tap_network::state {
 result<rx_outcome> tap_network::state::try_receive(rx_frame& out) noexcept {
   for (int dropped = 0; dropped < drops_per_turn;) {
     if (spare.empty()) {
-      auto fresh = buf::allocate(capacity(), 0, budget);
+      // Unzeroed: the frame is trimmed to the bytes readv() wrote.
+      auto fresh = buf::allocate_uninit(capacity(), 0, budget);
       if (fresh) spare = std::move(*fresh);  // else: read the frame to drop it
     }
     std::array<std::byte, vnet_header_max> header{};

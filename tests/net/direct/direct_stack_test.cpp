@@ -2,73 +2,13 @@
 // virtual time. The stack conformance suite over IPv4 and IPv6, then ping,
 // UDP, closed ports, bounds and errors, and bulk TCP transfers through
 // lossy, reordering links.
-#include "../conformance/stack_conformance.hpp"
-#include <atoll/core/sim_platform.hpp>
-#include <atoll/devices/memory_switch.hpp>
-#include <atoll/net/direct/direct_stack.hpp>
+#include "direct_pair.hpp"
 
 #include <gtest/gtest.h>
 
 #include <memory>
 
 namespace atl::net::testing {
-
-using namespace std::chrono_literals;
-using direct = direct_stack<memory_switch::port>;
-
-inline direct_config config_for(const char* address, const char* address6, std::uint64_t seed) {
-  direct_config c;
-  auto a = parse_ipv4_interface(address);
-  EXPECT_TRUE(a);
-  if (a) c.ipv4.address = *a;
-  c.ipv6 = true;
-  auto a6 = ip_addr::parse(address6);
-  EXPECT_TRUE(a6);
-  if (a6) c.ipv6_address = a6->v6();
-  c.seed = seed;
-  return c;
-}
-
-/// direct_pair: a switch with two ports and a started direct stack on each:
-/// a (10.0.0.1 and fd00::1, the server) and b (10.0.0.2 and fd00::2, the
-/// client), run until IPv6 duplicate address detection is done.
-struct direct_pair {
-  explicit direct_pair(const link_config& link = {}) {
-    auto pa = net_switch.add_port(link);
-    auto pb = net_switch.add_port(link);
-    EXPECT_TRUE(pa && pb);
-    if (!pa || !pb) return;
-    a = std::make_unique<direct>(loop, **pa, config_for("10.0.0.1/24", "fd00::1", 1));
-    b = std::make_unique<direct>(loop, **pb, config_for("10.0.0.2/24", "fd00::2", 2));
-    auto sa = a->start();
-    auto sb = b->start();
-    EXPECT_TRUE(sa && sb);
-    if (!sa || !sb) {
-      a.reset();
-      return;
-    }
-    (void)loop.run(settle(loop));
-  }
-  static task<result<void>> settle(engine& e) {
-    co_await e.sleep_for(3s);  // DAD: a start delay up to 1 s, then 1 s
-    co_return ok();
-  }
-  ~direct_pair() {
-    // The stacks' tasks use the switch's ports: the stacks go first.
-    a.reset();
-    b.reset();
-  }
-  template <class T>
-  result<T> run(task<result<T>> t, duration limit = 10s) {
-    return loop.run(with_timeout(loop, limit, std::move(t)));
-  }
-
-  sim_platform platform;
-  engine loop{platform};
-  memory_switch net_switch{loop};
-  std::unique_ptr<direct> a;
-  std::unique_ptr<direct> b;
-};
 
 /// direct_factory: the conformance suite's factory over a direct_pair.
 struct direct_factory {

@@ -106,7 +106,7 @@ TEST(FragmentBuffer, FragmentCountLimit) {
   const auto data = pattern(64);
   fragment_buffer fb(4);
   for (std::uint32_t i = 0; i < 4; ++i) {
-    EXPECT_EQ(fb.add(i * 8, true, part(data, i * 8, 8)), fragment_status::held);
+    EXPECT_EQ(fb.add(i * 8, true, part(data, std::size_t{i} * 8, 8)), fragment_status::held);
   }
   EXPECT_EQ(fb.add(32, true, part(data, 32, 8)), fragment_status::too_many_fragments);
   EXPECT_EQ(fb.fragments(), 4U);
@@ -228,7 +228,7 @@ TEST(Reassembler, EndlessFragmentsStayBounded) {
   const auto data = pattern(1024);
   reassembly_limits lim;
   lim.max_datagrams = 8;
-  lim.max_bytes = 16 * 1024;
+  lim.max_bytes = std::size_t{16} * 1024;
   reassembler r(lim);
   mono_time now = t0;
   for (std::uint32_t i = 0; i < 2000; ++i) {

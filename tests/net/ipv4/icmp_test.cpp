@@ -1,8 +1,7 @@
-// ipv4 ICMP rules and rate limit, the routing table and the path MTU table.
+// ipv4 ICMP rules and rate limit, and the routing table (the token bucket and
+// the path MTU table are tested in ../ip/).
 #include "../net_test.hpp"
 #include <atoll/net/ipv4/icmp.hpp>
-#include <atoll/net/ipv4/pmtu_table.hpp>
-#include <atoll/net/ipv4/rate_limiter.hpp>
 #include <atoll/net/ipv4/route_table.hpp>
 
 #include <gtest/gtest.h>
@@ -29,23 +28,6 @@ bytes_vec ip_packet(const ipv4_addr& src, const ipv4_addr& dst, ip_protocol prot
   h.emit(out);
   out.insert(out.end(), payload.begin(), payload.end());
   return out;
-}
-
-TEST(RateLimiter, BurstThenRate) {
-  rate_limiter r(10, 5);  // 10 per second, burst 5
-  int allowed = 0;
-  for (int i = 0; i < 100; ++i) allowed += r.allow(t0) ? 1 : 0;
-  EXPECT_EQ(allowed, 5);
-  EXPECT_EQ(r.refused(), 95U);
-  EXPECT_FALSE(r.allow(t0 + 99ms));
-  EXPECT_TRUE(r.allow(t0 + 100ms));
-  EXPECT_FALSE(r.allow(t0 + 150ms));
-  // A long pause refills to the burst, not beyond.
-  allowed = 0;
-  for (int i = 0; i < 20; ++i) allowed += r.allow(t0 + 100s) ? 1 : 0;
-  EXPECT_EQ(allowed, 5);
-  rate_limiter off(0, 5);
-  EXPECT_FALSE(off.allow(t0));
 }
 
 TEST(IcmpErrors, RateLimitBoundsErrors) {
@@ -156,8 +138,8 @@ TEST(Icmp, FragNeededHint) {
   auto old = *m;
   old.next_hop_mtu = 0;
   EXPECT_EQ(frag_needed_hint(old)->mtu, 68U);
-  EXPECT_EQ(pmtu_table::plateau_below(1500), 1492U);
-  EXPECT_EQ(pmtu_table::plateau_below(576), 508U);
+  EXPECT_EQ(mtu_plateau_below(1500), 1492U);
+  EXPECT_EQ(mtu_plateau_below(576), 508U);
   EXPECT_FALSE(frag_needed_hint(icmpv4_repr::echo_request(1, 1, {})).has_value());
 }
 
@@ -182,25 +164,6 @@ TEST(RouteTable, LongestPrefixMatchAndLimit) {
   EXPECT_TRUE(t.remove(prefix(ipv4_addr(10, 9, 0, 77), 24)));
   EXPECT_EQ(t.lookup(ip_a)->next_hop, ipv4_addr(10, 9, 0, 250));
   EXPECT_FALSE(t.add(route{prefix(ip_a, 32), ipv4_addr::broadcast(), 0}).has_value());
-}
-
-TEST(PmtuTable, LowersAgesAndStaysBounded) {
-  pmtu_table t(pmtu_config{2, 600s, 552});
-  const ipv4_addr d1(203, 0, 113, 1), d2(203, 0, 113, 2), d3(203, 0, 113, 3);
-  EXPECT_EQ(t.update(d1, 1400, t0), 1400U);
-  EXPECT_EQ(t.mtu(d1, t0, 1500), 1400U);
-  EXPECT_EQ(t.mtu(d1, t0, 1300), 1300U);          // never above the link
-  EXPECT_EQ(t.update(d1, 1450, t0 + 1s), 1400U);  // only lowers
-  EXPECT_EQ(t.update(d1, 100, t0 + 2s), 552U);    // clamped
-  EXPECT_EQ(t.update(d2, 1000, t0 + 3s), 1000U);
-  EXPECT_EQ(t.update(d3, 900, t0 + 4s), 900U);  // replaces d1, updated longest ago
-  EXPECT_EQ(t.size(), 2U);
-  EXPECT_EQ(t.mtu(d1, t0 + 4s, 1500), 1500U);
-  EXPECT_EQ(t.mtu(d2, t0 + 4s, 1500), 1000U);
-  EXPECT_EQ(t.next_deadline(), t0 + 603s);
-  EXPECT_EQ(t.mtu(d2, t0 + 603s, 1500), 1500U);  // expired, even before expire()
-  t.expire(t0 + 603s);
-  EXPECT_EQ(t.size(), 1U);
 }
 
 }  // namespace

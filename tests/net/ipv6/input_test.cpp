@@ -240,15 +240,15 @@ TEST(Ipv6Icmp, PacketTooBigUpdatesPathMtu) {
   auto host = host_with_peer();
   const auto far = ip6("2001:db8::3");
   const auto sent = ip_packet(me, far, ip_protocol::udp, bytes_vec(1452, std::byte{0}));
-  EXPECT_EQ(host.pmtu().mtu(t0, far), 1500U);
+  EXPECT_EQ(host.path_mtu(t0, far), 1500U);
   (void)host.input(t0 + 2s, icmp_packet(peer, me, icmpv6_repr::packet_too_big(1400, sent)));
-  EXPECT_EQ(host.pmtu().mtu(t0 + 2s, far), 1400U);
+  EXPECT_EQ(host.path_mtu(t0 + 2s, far), 1400U);
   (void)host.input(t0 + 2s, icmp_packet(peer, me, icmpv6_repr::packet_too_big(500, sent)));
-  EXPECT_EQ(host.pmtu().mtu(t0 + 2s, far), 1280U);  // never below the minimum
+  EXPECT_EQ(host.path_mtu(t0 + 2s, far), 1280U);  // never below the minimum
   // About a packet that is not ours: ignored.
   const auto forged = ip_packet(ip6("2001:db8::77"), peer, ip_protocol::udp, udp_payload);
   (void)host.input(t0 + 2s, icmp_packet(peer, me, icmpv6_repr::packet_too_big(1300, forged)));
-  EXPECT_EQ(host.pmtu().mtu(t0 + 2s, peer), 1500U);
+  EXPECT_EQ(host.path_mtu(t0 + 2s, peer), 1500U);
   EXPECT_EQ(host.stats().pmtu_updates, 2U);
   // And sending now fragments at 1280.
   learn_neighbor(host, far, peer_mac, me, t0 + 2s);
@@ -256,21 +256,6 @@ TEST(Ipv6Icmp, PacketTooBigUpdatesPathMtu) {
   const auto frames = host.take_frames();
   ASSERT_EQ(frames.size(), 2U);
   for (const auto& f : frames) EXPECT_LE(f.packet.size(), 1280U);
-}
-
-TEST(Ipv6PmtuTable, BoundedAndExpiring) {
-  pmtu_config config;
-  config.max_entries = 2;
-  config.expiry = 600s;
-  pmtu_table table(1500, config);
-  EXPECT_TRUE(table.on_packet_too_big(t0, ip6("2001:db8::a"), 1400));
-  EXPECT_TRUE(table.on_packet_too_big(t0 + 1s, ip6("2001:db8::b"), 1400));
-  EXPECT_TRUE(table.on_packet_too_big(t0 + 2s, ip6("2001:db8::c"), 1400));
-  EXPECT_EQ(table.size(), 2U);
-  EXPECT_EQ(table.mtu(t0 + 2s, ip6("2001:db8::a")), 1500U);                  // replaced, the oldest
-  EXPECT_FALSE(table.on_packet_too_big(t0 + 3s, ip6("2001:db8::c"), 1450));  // not smaller
-  EXPECT_EQ(table.mtu(t0 + 601s, ip6("2001:db8::c")), 1400U);
-  EXPECT_EQ(table.mtu(t0 + 602s, ip6("2001:db8::c")), 1500U);  // expired
 }
 
 }  // namespace

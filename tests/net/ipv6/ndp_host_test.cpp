@@ -204,7 +204,7 @@ TEST(Ipv6Ndp, SlaacFromRouterAdvertisement) {
   host.poll(t1 + 1s);
   EXPECT_TRUE(host.addresses().is_assigned(slaac));
   EXPECT_EQ(host.hop_limit(), 32);
-  EXPECT_EQ(host.pmtu().link_mtu(), 1400U);
+  EXPECT_EQ(host.link_mtu(), 1400U);
   EXPECT_EQ(host.addresses().default_router(t1), peer_ll);
   EXPECT_TRUE(host.neighbors().is_router(peer_ll));
   EXPECT_EQ(host.source_for(ip6("2001:db8:1:99::1")), slaac);

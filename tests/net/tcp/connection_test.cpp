@@ -91,6 +91,7 @@ TEST_F(tcp_connection, syn_retransmits_double_then_time_out) {
   ASSERT_TRUE(a->connect(7, wire.now));
   wire.run_for(300s);
   std::vector<duration> times;
+  times.reserve(wire.log.size());
   for (const auto& s : wire.log) times.push_back(s.at - start);
   ASSERT_EQ(times.size(), 7U);  // the SYN and six retries
   const duration want[] = {0s, 1s, 3s, 7s, 15s, 31s, 63s};
@@ -254,7 +255,7 @@ TEST_F(tcp_connection, delayed_ack_waits_then_acks_every_second_segment) {
   EXPECT_EQ(wire.log[before + 1].at - wire.log[before].at, 1ms + 40ms);
   // Two full segments: an ACK at once.
   const std::size_t mid = wire.log.size();
-  ASSERT_TRUE(a->write(pattern(2 * a->send_mss(), 2), wire.now));
+  ASSERT_TRUE(a->write(pattern(2 * std::size_t{a->send_mss()}, 2), wire.now));
   wire.run_for(1s);
   ASSERT_EQ(wire.log.size(), mid + 3);
   EXPECT_EQ(wire.log[mid + 2].from, 1);

@@ -51,7 +51,7 @@ struct tcp_connection : ::testing::Test {
                                   const std::vector<std::byte>& data, duration max = 600s) {
     std::vector<std::byte> got;
     std::size_t written = 0;
-    std::vector<std::byte> chunk(64 * 1024);
+    std::vector<std::byte> chunk(std::size_t{64} * 1024);
     const mono_time end = wire.now + max;
     while (got.size() < data.size() && wire.now < end) {
       if (written < data.size()) {

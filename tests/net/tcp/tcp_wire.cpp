@@ -43,7 +43,7 @@ void tcp_wire::enqueue(int from, const flow_id& flow, const tcp_repr& header, co
   ASSERT_TRUE(payload_copy.has_value());
 
   verdict v = on_send ? on_send(from, *parsed, *payload_copy) : verdict::pass;
-  if (v == verdict::pass && loss > 0 && flat->size() > 0) {
+  if (v == verdict::pass && loss > 0 && !flat->empty()) {
     if (std::uniform_real_distribution<double>(0, 1)(rng) < loss) v = verdict::drop;
   }
   if (v == verdict::drop) return;

@@ -23,8 +23,10 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <new>
 #include <span>
 #include <string_view>
+#include <utility>
 
 namespace atl {
 
@@ -35,6 +37,13 @@ public:
   /// given. errc::no_memory when the budget or the heap says no.
   static result<buf> allocate(std::size_t size, std::size_t headroom = 0,
                               memory_budget* budget = nullptr) noexcept;
+  /// allocate_uninit(size, headroom, budget): as allocate(), but the `size`
+  /// bytes of the view are NOT zero-filled (the headroom still is): the
+  /// caller must write every byte before anything reads it. For buffers
+  /// written at once (copies, device reads trimmed to the length read),
+  /// where zero-filling would touch every byte twice.
+  static result<buf> allocate_uninit(std::size_t size, std::size_t headroom = 0,
+                                     memory_budget* budget = nullptr) noexcept;
   /// copy_of(bytes): a new writable buf holding a copy of `bytes`.
   static result<buf> copy_of(std::span<const std::byte> bytes, std::size_t headroom = 0,
                              memory_budget* budget = nullptr) noexcept;
@@ -124,8 +133,47 @@ class bufs {
 public:
   static constexpr std::size_t max_segments = 16;
 
-  bufs() noexcept = default;
-  explicit bufs(buf b) noexcept { (void)push_back(std::move(b)); }
+  // Copies, moves and the destructor touch the segments in use only:
+  // frames pass through several queues as bufs, and the implicit members
+  // would copy and destroy all 16 slots, each an out-of-line call. The
+  // slots past count_ always hold empty bufs (every member keeps it so), so
+  // they need no destructor. A moved-from bufs is empty.
+  bufs() noexcept { make_empty_slots(); }
+  explicit bufs(buf b) noexcept {
+    make_empty_slots();
+    (void)push_back(std::move(b));
+  }
+  bufs(const bufs& other) noexcept : count_(other.count_), size_(other.size_) {
+    make_empty_slots();
+    for (std::size_t i = 0; i < count_; ++i) items_[i] = other.items_[i];
+  }
+  bufs(bufs&& other) noexcept : count_(other.count_), size_(other.size_) {
+    make_empty_slots();
+    for (std::size_t i = 0; i < count_; ++i) items_[i] = std::move(other.items_[i]);
+    other.count_ = 0;
+    other.size_ = 0;
+  }
+  bufs& operator=(const bufs& other) noexcept {
+    if (this != &other) {
+      clear();
+      for (std::size_t i = 0; i < other.count_; ++i) items_[i] = other.items_[i];
+      count_ = other.count_;
+      size_ = other.size_;
+    }
+    return *this;
+  }
+  bufs& operator=(bufs&& other) noexcept {
+    if (this != &other) {
+      clear();
+      for (std::size_t i = 0; i < other.count_; ++i) items_[i] = std::move(other.items_[i]);
+      count_ = std::exchange(other.count_, 0);
+      size_ = std::exchange(other.size_, 0);
+    }
+    return *this;
+  }
+  ~bufs() {
+    for (std::size_t i = 0; i < count_; ++i) items_[i].~buf();
+  }
 
   /// push_back / push_front: errc::limit_exceeded past max_segments.
   result<void> push_back(buf b) noexcept;
@@ -155,7 +203,15 @@ public:
   void clear() noexcept;
 
 private:
-  buf items_[max_segments];
+  void make_empty_slots() noexcept {
+    for (buf& b : items_) ::new (static_cast<void*>(&b)) buf();
+  }
+
+  // In a union so that the array's members are constructed and destroyed
+  // by the members above, not implicitly.
+  union {
+    buf items_[max_segments];
+  };
   std::size_t count_ = 0;
   std::size_t size_ = 0;
 };

@@ -8,12 +8,14 @@
 // direct_stack<Network> template only owns the device and three tasks.
 //
 // Tables and queues, all bounded by direct_config:
-//   - TCP connections keyed by flow_id (max_connections; a connection past
-//     it is refused: connect() gets errc::limit_exceeded, an accepted one is
-//     reset and counted);
+//   - TCP connections keyed by flow_id, found through a hash index
+//     (flow_index.hpp) (max_connections; a connection past it is refused:
+//     connect() gets errc::limit_exceeded, an accepted one is reset and
+//     counted);
 //   - listeners and UDP sockets (max_listeners, max_udp_sockets);
 //   - a received-datagram queue per UDP socket (udp_queue; drops counted);
-//   - the transmit queue (tx_queue frames; drops counted).
+//   - the transmit queue, a ring (frame_ring.hpp) of tx_queue frames; drops
+//     counted.
 // A connection whose handle was closed stays in the table until its core
 // reaches CLOSED (FIN exchange, TIME-WAIT), then it is removed.
 //
@@ -32,6 +34,8 @@
 #include <atoll/core/time.hpp>
 #include <atoll/devices/network.hpp>
 #include <atoll/net/dhcp/client.hpp>
+#include <atoll/net/direct/flow_index.hpp>
+#include <atoll/net/direct/frame_ring.hpp>
 #include <atoll/net/endpoint.hpp>
 #include <atoll/net/ip_config.hpp>
 #include <atoll/net/ipv4/arp_cache.hpp>
@@ -43,7 +47,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -82,6 +85,7 @@ struct direct_stats {
   std::uint64_t udp_drops = 0;        ///< a full socket queue or an oversize datagram
   std::uint64_t udp_unreachable = 0;  ///< datagrams to a closed port
   std::uint64_t echo_replies = 0;     ///< ICMP echo replies received
+  std::uint64_t echo6_replies = 0;    ///< ICMPv6 echo replies received
   std::uint64_t dhcp_leases = 0;      ///< leases acquired (the interface configured)
   std::uint64_t dhcp_lost = 0;        ///< leases lost (see docs/direct-stack.md)
   std::size_t live_connections = 0;
@@ -197,6 +201,11 @@ public:
   /// send_echo(dst, ident, seq): an ICMP echo request (replies are counted
   /// in stats().echo_replies).
   result<void> send_echo(ipv4_addr dst, std::uint16_t ident, std::uint16_t seq);
+  /// send_echo6(dst, ident, seq): an ICMPv6 echo request from the source
+  /// address IPv6 picks for dst (replies are counted in
+  /// stats().echo6_replies). errc::invalid_argument with IPv6 off,
+  /// errc::unreachable without a usable source address or route.
+  result<void> send_echo6(ipv6_addr dst, std::uint16_t ident, std::uint16_t seq);
 
   [[nodiscard]] const direct_stats& stats() const noexcept { return stats_; }
   [[nodiscard]] const direct_config& config() const noexcept { return config_; }
@@ -250,11 +259,17 @@ private:
   // Tables and helpers.
   void signal(detail::tcp_entry& e) noexcept;
   void poke_timer() noexcept;
+  /// poke_timer(e): the same when only e's deadline may have moved (besides
+  /// the cheap cores): no scan of the connection table.
+  void poke_timer(detail::tcp_entry& e) noexcept;
+  /// base_deadline: next_deadline() without the connections.
+  [[nodiscard]] mono_time base_deadline() const noexcept;
   std::uint32_t isn_for(const tcp::flow_id& id, mono_time now) const noexcept;
   std::uint64_t next_random() noexcept;
   port pick_port(bool tcp) noexcept;  // port 0 when none is free
   detail::tcp_entry* find(const tcp::flow_id& id) noexcept;
   void erase(detail::tcp_entry* e) noexcept;
+  void unindex(detail::tcp_entry* e) noexcept;
   detail::tcp_entry* add_connection(std::unique_ptr<tcp::connection> conn);
   [[nodiscard]] tcp::connection_config tcp_config() const noexcept;
   // The handles' operations (direct_handles.cpp); static so that they
@@ -271,6 +286,7 @@ private:
   direct_config config_;
   ipv4::arp_cache arp_;
   ipv4::ipv4_core ip_;
+  ipv4::ipv4_actions ip_in_;  // ipv4_input's, reused
   ipv4::ipv4_actions ip_out_;
   ipv4::arp_actions arp_out_;
   std::unique_ptr<ipv6_host> ip6_;
@@ -278,10 +294,14 @@ private:
   std::uint64_t rng_;
   std::uint64_t isn_key_ = 0;
   direct_stats stats_;
-  std::deque<bufs> tx_;
+  frame_ring tx_;  // the transmit queue
   event tx_ready_;
   event timer_changed_;
   std::vector<std::unique_ptr<detail::tcp_entry>> connections_;
+  flow_index index_;                         // connections_ by flow id
+  std::size_t unindexed_ = 0;                // entries with a duplicate id, found by a scan
+  detail::tcp_entry* touched_ = nullptr;     // the connection on_frame() handed a segment
+  detail::tcp_entry* last_found_ = nullptr;  // find()'s last hit (indexed, so unique)
   std::vector<std::unique_ptr<detail::listen_entry>> listeners_;
   std::vector<std::unique_ptr<detail::udp_entry>> udp_;
   mono_time armed_ = mono_never;

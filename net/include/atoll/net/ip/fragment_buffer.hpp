@@ -239,6 +239,7 @@ private:
   memory_budget* budget_;
   std::vector<slot> slots_;
   std::size_t held_ = 0;
+  std::size_t used_ = 0;  // slots in use: next_deadline() and expire() skip the scan at 0
   std::uint64_t next_order_ = 0;
   reassembly_stats stats_;
 };

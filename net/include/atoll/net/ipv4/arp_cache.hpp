@@ -154,7 +154,8 @@ public:
   [[nodiscard]] const arp_config& config() const noexcept { return config_; }
 
   /// frame(dst, type, packet): packet behind a new Ethernet header from our
-  /// MAC (a two-piece bufs, the packet shared, not copied); errc::no_memory.
+  /// MAC, the packet shared, not copied: one buf when the header fits in the
+  /// packet's headroom (buf::prepend), else a two-piece bufs; errc::no_memory.
   [[nodiscard]] result<bufs> frame(const mac_addr& dst, ethertype type,
                                    const buf& packet) const noexcept;
 

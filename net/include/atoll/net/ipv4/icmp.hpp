@@ -19,7 +19,7 @@
 #include <atoll/core/result.hpp>
 #include <atoll/core/time.hpp>
 #include <atoll/net/addr.hpp>
-#include <atoll/net/ipv4/rate_limiter.hpp>
+#include <atoll/net/ip/token_bucket.hpp>
 #include <atoll/net/wire/icmpv4.hpp>
 #include <atoll/net/wire/ipv4.hpp>
 
@@ -61,6 +61,11 @@ struct pmtu_hint {
 /// the quoted total length); std::nullopt for any other message.
 [[nodiscard]] std::optional<pmtu_hint> frag_needed_hint(const icmpv4_repr& message) noexcept;
 
+/// mtu_plateau_below(len): RFC 1191 section 7's table: the largest plateau
+/// MTU below len (68 at least), for a "fragmentation needed" without a
+/// next-hop MTU.
+[[nodiscard]] std::uint16_t mtu_plateau_below(std::uint16_t len) noexcept;
+
 /// icmp_refusal: why no error may be sent about a packet.
 enum class icmp_refusal : std::uint8_t {
   none,
@@ -89,7 +94,7 @@ struct icmp_error_config {
 class icmp_errors {
 public:
   explicit icmp_errors(const icmp_error_config& config = {}) noexcept
-      : limiter_(config.rate_per_second, config.burst) {}
+      : limiter_(ip::token_bucket::per_second(config.rate_per_second, config.burst)) {}
 
   /// make(invoking, message, src, now, link_broadcast): the error `message`
   /// (a repr from icmpv4_repr::dest_unreachable and friends, quoting
@@ -107,7 +112,7 @@ public:
   [[nodiscard]] std::uint64_t sent() const noexcept { return sent_; }
 
 private:
-  rate_limiter limiter_;
+  ip::token_bucket limiter_;
   std::array<std::uint64_t, static_cast<std::size_t>(icmp_refusal::count_)> refused_{};
   std::uint64_t sent_ = 0;
 };

@@ -33,8 +33,8 @@
 #include <atoll/net/addr.hpp>
 #include <atoll/net/checksum.hpp>
 #include <atoll/net/ip/fragment_buffer.hpp>
+#include <atoll/net/ip/pmtu_table.hpp>
 #include <atoll/net/ipv4/icmp.hpp>
-#include <atoll/net/ipv4/pmtu_table.hpp>
 #include <atoll/net/ipv4/route_table.hpp>
 #include <atoll/net/wire/ipv4.hpp>
 
@@ -52,7 +52,7 @@ struct ipv4_config {
   std::uint16_t ident_seed = 0;  ///< first identification (pass a random value)
   std::size_t max_routes = 16;
   ip::reassembly_limits reassembly{};
-  pmtu_config pmtu{};
+  ip::pmtu_config pmtu{};
   icmp_error_config icmp{};
 };
 
@@ -173,7 +173,7 @@ public:
 
   [[nodiscard]] const ipv4_stats& stats() const noexcept { return stats_; }
   [[nodiscard]] const ip::reassembler& reassembly() const noexcept { return reassembler_; }
-  [[nodiscard]] const pmtu_table& pmtu() const noexcept { return pmtu_; }
+  [[nodiscard]] const ip::pmtu_table& pmtu() const noexcept { return pmtu_; }
   [[nodiscard]] const icmp_errors& icmp() const noexcept { return icmp_; }
 
 private:
@@ -191,7 +191,7 @@ private:
   std::vector<ipv4_prefix> addresses_;
   std::vector<ipv4_addr> groups_;
   route_table routes_;
-  pmtu_table pmtu_;
+  ip::pmtu_table pmtu_;
   ip::reassembler reassembler_;
   icmp_errors icmp_;
   std::uint16_t next_ident_;

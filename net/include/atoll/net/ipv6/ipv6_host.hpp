@@ -25,12 +25,12 @@
 #include <atoll/core/time.hpp>
 #include <atoll/net/addr.hpp>
 #include <atoll/net/ip/fragment_buffer.hpp>
+#include <atoll/net/ip/pmtu_table.hpp>
+#include <atoll/net/ip/token_bucket.hpp>
 #include <atoll/net/ipv6/address_config.hpp>
 #include <atoll/net/ipv6/ext_policy.hpp>
 #include <atoll/net/ipv6/frame.hpp>
 #include <atoll/net/ipv6/neighbor_cache.hpp>
-#include <atoll/net/ipv6/pmtu_table.hpp>
-#include <atoll/net/ipv6/token_bucket.hpp>
 #include <atoll/net/wire/icmpv6.hpp>
 #include <atoll/net/wire/ipv6.hpp>
 
@@ -51,13 +51,24 @@ inline ip::reassembly_limits ipv6_reassembly_limits() noexcept {
   return limits;
 }
 
+/// ipv6_min_mtu: the smallest link MTU IPv6 allows (RFC 8200 section 5).
+inline constexpr std::uint32_t ipv6_min_mtu = 1280;
+
+/// ipv6_pmtu_config: the shared path MTU table's defaults with IPv6's
+/// floor of 1280 bytes (RFC 8201 section 4); the host never goes lower.
+inline ip::pmtu_config ipv6_pmtu_config() noexcept {
+  ip::pmtu_config config;
+  config.min_mtu = ipv6_min_mtu;
+  return config;
+}
+
 struct ipv6_host_config {
   std::uint32_t link_mtu = 1500;
   std::uint8_t hop_limit = 64;  ///< until a router advertisement says otherwise
   ipv6_ext_limits ext_limits;
   neighbor_config neighbors;
   addr_config_limits addresses;
-  pmtu_config pmtu;
+  ip::pmtu_config pmtu = ipv6_pmtu_config();
   ip::reassembly_limits reassembly = ipv6_reassembly_limits();
   /// iid: a stable random interface identifier; EUI-64 from the MAC when empty.
   std::optional<std::array<std::uint8_t, 8>> iid;
@@ -149,7 +160,15 @@ public:
   [[nodiscard]] const mac_addr& mac() const noexcept { return mac_; }
   [[nodiscard]] const address_config& addresses() const noexcept { return addresses_; }
   [[nodiscard]] const neighbor_cache& neighbors() const noexcept { return neighbors_; }
-  [[nodiscard]] const pmtu_table& pmtu() const noexcept { return pmtu_; }
+  [[nodiscard]] const ip::pmtu_table& pmtu() const noexcept { return pmtu_; }
+  /// link_mtu: the link's MTU (the device's, or a router advertisement's
+  /// smaller one), at least 1280.
+  [[nodiscard]] std::uint32_t link_mtu() const noexcept { return link_mtu_; }
+  /// path_mtu(now, dst): the MTU for packets to dst: the link's, lowered by
+  /// packet too big messages (ip/pmtu_table.hpp).
+  [[nodiscard]] std::uint32_t path_mtu(mono_time now, const ipv6_addr& dst) const noexcept {
+    return pmtu_.mtu(dst, now, link_mtu_);
+  }
   [[nodiscard]] const ipv6_host_stats& stats() const noexcept { return stats_; }
 
   [[nodiscard]] const ip::reassembler& reassembler() const noexcept { return reassembler_; }
@@ -189,8 +208,9 @@ private:
   std::uint32_t device_mtu_;
   neighbor_cache neighbors_;
   address_config addresses_;
-  pmtu_table pmtu_;
-  token_bucket icmp_bucket_;
+  std::uint32_t link_mtu_;
+  ip::pmtu_table pmtu_;
+  ip::token_bucket icmp_bucket_;
   std::uint32_t next_ident_;
   ip::reassembler reassembler_;
   std::vector<std::byte> reassembled_;  ///< the last reassembled packet

@@ -1,0 +1,1 @@
+/* Empty on purpose: see boringssl_prefix_symbols.h next to this file. */
