@@ -1,3 +1,4 @@
+#include "block_pool.hpp"
 #include <atoll/core/buf.hpp>
 
 #include <cstring>
@@ -19,6 +20,16 @@ struct buf::block {
 
 namespace {
 
+// The size classes of buf blocks (header + headroom + size): ACKs and small
+// headers; an MTU-sized frame or TCP segment with its headroom; up to 4 KiB;
+// the 64 KiB of a TCP read or write chunk. The caps bound what the lists
+// hold to buf::pool_limit_bytes.
+constexpr detail::pool_class buf_classes[] = {{320, 64}, {2368, 64}, {4416, 32}, {66112, 8}};
+static_assert(320 * 64 + 2368 * 64 + 4416 * 32 + 66112 * 8 <= buf::pool_limit_bytes);
+
+// One engine, one thread (block_pool.hpp): no lock.
+constinit detail::block_pool buf_pool{buf_classes};
+
 // make_block: the storage for a buf; zero-fills the headroom always and the
 // view's bytes when asked (allocate_uninit leaves them to the caller).
 result<buf::block*> make_block(std::size_t size, std::size_t headroom, memory_budget* budget,
@@ -30,7 +41,7 @@ result<buf::block*> make_block(std::size_t size, std::size_t headroom, memory_bu
   if (budget != nullptr && !budget->try_charge(total)) {
     return error(errc::no_memory, "budget '", budget->name(), "' exhausted");
   }
-  void* raw = ::operator new(total, std::nothrow);
+  void* raw = buf_pool.allocate(total);
   if (raw == nullptr) {
     if (budget != nullptr) budget->refund(total);
     return error(errc::no_memory, "no memory for a buf of ", size, " bytes");
@@ -105,11 +116,19 @@ void buf::release() noexcept {
     memory_budget* budget = block_->budget;
     const std::size_t charged = block_->charged;
     block_->~block();
-    ::operator delete(block_);
+    // `charged` is the size the block was allocated with, budget or not.
+    buf_pool.free(block_, charged);
     if (budget != nullptr) budget->refund(charged);
   }
   block_ = nullptr;
 }
+
+buf::pool_stats buf::pool() noexcept {
+  const detail::block_pool_counts& c = buf_pool.counts();
+  return {c.reused, c.fresh, c.kept_blocks, c.kept_bytes};
+}
+
+void buf::trim_pool() noexcept { buf_pool.trim(); }
 
 std::size_t buf::use_count() const noexcept { return block_ == nullptr ? 0 : block_->refs; }
 

@@ -177,7 +177,8 @@ result<buf> connection::read(std::size_t max, mono_time now) noexcept {
     }
     return buf();
   }
-  ATOLL_TRY(buf out, buf::allocate(n));
+  // n <= what the ring holds, so read() writes every byte: no zero-fill.
+  ATOLL_TRY(buf out, buf::allocate_uninit(n));
   (void)recv_buf_.read(out.mutable_bytes());
   maybe_window_update(now);
   return out;

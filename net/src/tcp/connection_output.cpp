@@ -134,7 +134,8 @@ bool connection::send_data_segment(seq at, std::uint32_t len, bool fin, mono_tim
     // Room in front for the headers below (TCP with options, IP, link), so
     // that the sink can put them there instead of copying the payload.
     constexpr std::size_t header_room = 128;
-    auto b = buf::allocate(len, header_room);
+    // Unzeroed: peek() fills all len bytes, or the buffer is dropped below.
+    auto b = buf::allocate_uninit(len, header_room);
     if (!b) return false;  // no memory now: the retransmission timer retries
     const std::size_t copied =
         send_buf_.peek(static_cast<std::size_t>(at - data_front_), b->mutable_bytes());

@@ -11,6 +11,13 @@
 // front is the block's lowest claimed byte, so two views sharing a block can
 // never write over each other's headers.
 //
+// Storage blocks are recycled: a freed block of up to about 64 KiB goes onto
+// a bounded free list by size class (core/src/block_pool.hpp) and the next
+// allocation of its class reuses it, so the data path does not call the heap
+// per frame. The lists hold at most pool_limit_bytes; budgets are charged
+// and refunded exactly as if every block came from the heap. Single-threaded
+// like all of atoll: bufs may not be made or freed on two threads at once.
+//
 // Every offset is checked. Accessors taking an offset from peer data return
 // result<T> (read_u16, sub, shift); the unchecked-looking accessors (u16,
 // set_u16) are for code that has already validated the length with a checked
@@ -48,6 +55,19 @@ public:
   static result<buf> copy_of(std::span<const std::byte> bytes, std::size_t headroom = 0,
                              memory_budget* budget = nullptr) noexcept;
   static result<buf> copy_of(std::string_view text) noexcept;
+  /// The free lists of storage blocks: what they hold never exceeds this.
+  static constexpr std::size_t pool_limit_bytes = std::size_t{1} << 20;
+  struct pool_stats {
+    std::size_t reused;       // blocks taken from a free list
+    std::size_t fresh;        // blocks taken from the heap
+    std::size_t kept_blocks;  // blocks on the free lists now
+    std::size_t kept_bytes;   // their size, <= pool_limit_bytes
+  };
+  /// pool: the free lists' counters (statistics, tests).
+  [[nodiscard]] static pool_stats pool() noexcept;
+  /// trim_pool: gives every block on the free lists back to the heap.
+  static void trim_pool() noexcept;
+
   /// borrow(bytes): a read-only view of memory that outlives every copy of
   /// the view (bytes compiled into the image); nothing is counted or freed.
   static buf borrow(std::span<const std::byte> bytes) noexcept;

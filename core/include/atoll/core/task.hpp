@@ -61,25 +61,27 @@ struct frame_header {
 };
 static_assert(sizeof(frame_header) % alignof(std::max_align_t) == 0);
 
-inline void* allocate_frame(std::size_t size, memory_budget* budget) noexcept {
-  const std::size_t total = size + sizeof(frame_header);
-  if (budget != nullptr && !budget->try_charge(total)) return nullptr;
-  void* raw = ::operator new(total, std::nothrow);
-  if (raw == nullptr) {
-    if (budget != nullptr) budget->refund(total);
-    return nullptr;
-  }
-  auto* header = static_cast<frame_header*>(raw);
-  header->budget = budget;
-  header->size = total;
-  return header + 1;
-}
+/// allocate_frame(size, budget): storage for a coroutine frame of `size`
+/// bytes, charged (with its header) to `budget` when given; nullptr when the
+/// budget or the heap says no. Frames of up to 2 KiB come from bounded free
+/// lists by size class (core/src/frame_pool.cpp): a task per device read or
+/// write would otherwise cost a malloc and a free. Single-threaded.
+void* allocate_frame(std::size_t size, memory_budget* budget) noexcept;
+/// free_frame(frame): gives back a frame from allocate_frame, refunds its budget.
+void free_frame(void* frame) noexcept;
 
-inline void free_frame(void* frame) noexcept {
-  auto* header = static_cast<frame_header*>(frame) - 1;
-  if (header->budget != nullptr) header->budget->refund(header->size);
-  ::operator delete(header);
-}
+/// The frame free lists' counters (statistics, tests); they hold at most
+/// frame_pool_limit_bytes.
+inline constexpr std::size_t frame_pool_limit_bytes = std::size_t{256} << 10;
+struct frame_pool_stats {
+  std::size_t reused;       // frames taken from a free list
+  std::size_t fresh;        // frames taken from the heap
+  std::size_t kept_blocks;  // frames on the free lists now
+  std::size_t kept_bytes;   // their size, <= frame_pool_limit_bytes
+};
+[[nodiscard]] frame_pool_stats frame_pool() noexcept;
+/// trim_frame_pool: gives every frame on the free lists back to the heap.
+void trim_frame_pool() noexcept;
 
 template <class... Args>
 memory_budget* find_budget(Args&... args) noexcept {
