@@ -489,41 +489,15 @@ port direct_core::pick_port(bool tcp) noexcept {
 detail::tcp_entry* direct_core::find(const tcp::flow_id& id) noexcept {
   // Segments come in trains for one flow: the last hit saves hashing.
   if (last_found_ != nullptr && last_found_->conn->id() == id) return last_found_;
-  if (detail::tcp_entry* e = index_.find(id)) {
-    last_found_ = e;
-    return e;
-  }
-  if (unindexed_ == 0) return nullptr;
-  // A duplicate id (not expected: ports are picked unused) is found as the
-  // table scan found it before the index.
-  for (auto& e : connections_) {
-    if (e->conn->id() == id) return e.get();
-  }
-  return nullptr;
+  detail::tcp_entry* e = index_.find(id);
+  if (e != nullptr) last_found_ = e;
+  return e;
 }
 
 void direct_core::unindex(detail::tcp_entry* e) noexcept {
   if (touched_ == e) touched_ = nullptr;
   if (last_found_ == e) last_found_ = nullptr;
-  if (!e->indexed) {
-    --unindexed_;
-    return;
-  }
   (void)index_.erase(e->conn->id(), e);
-  e->indexed = false;
-  if (unindexed_ == 0) return;
-  // A duplicate of the id may wait for its place in the index.
-  for (auto& other : connections_) {
-    // (Null: a slot on_timer()'s erase_if has moved from; it is skipped,
-    // and an entry missed stays unindexed, which find() allows for.)
-    if (!other || other.get() == e || other->indexed || !(other->conn->id() == e->conn->id()))
-      continue;
-    if (index_.insert(other->conn->id(), other.get())) {
-      other->indexed = true;
-      --unindexed_;
-    }
-    break;
-  }
 }
 
 void direct_core::erase(detail::tcp_entry* e) noexcept {
@@ -536,8 +510,13 @@ detail::tcp_entry* direct_core::add_connection(std::unique_ptr<tcp::connection> 
   auto e = std::make_unique<detail::tcp_entry>(engine_);
   e->conn = std::move(conn);
   detail::tcp_entry* raw = e.get();
-  raw->indexed = index_.insert(raw->conn->id(), raw);
-  if (!raw->indexed) ++unindexed_;
+  // The index holds every connection, so a flow id is never in the table
+  // twice (ports are picked unused, and a segment for a known flow never
+  // reaches a listener); its limit is max_connections, checked by callers.
+  if (!index_.insert(raw->conn->id(), raw)) {
+    raw->conn->abort();
+    return nullptr;
+  }
   connections_.push_back(std::move(e));
   stats_.live_connections = connections_.size();
   return raw;

@@ -102,6 +102,7 @@ task<result<direct_flow>> direct_core::connect(ip_endpoint to) noexcept {
   const mono_time now = engine_.now();
   detail::tcp_entry* e =
       add_connection(std::make_unique<tcp::connection>(tcp_config(), id, sink()));
+  if (e == nullptr) co_return error(errc::exists, "direct stack: flow ", to.text().view());
   // The flow is the entry's guard: a cancelled connect() closes it.
   direct_flow f(this, e);
   auto opened = e->conn->connect(isn_for(id, now), now);
@@ -238,6 +239,10 @@ task<result<direct_flow>> direct_core::accept_on(direct_core* c, detail::listen_
         continue;
       }
       detail::tcp_entry* e = c->add_connection(std::move(conn));
+      if (e == nullptr) {  // not expected: see add_connection
+        ++c->stats_.tcp_over_limit;
+        continue;
+      }
       c->signal(*e);
       c->poke_timer(*e);  // its timers were the listener's until now
       co_return direct_flow(c, e);

@@ -270,6 +270,7 @@ private:
   detail::tcp_entry* find(const tcp::flow_id& id) noexcept;
   void erase(detail::tcp_entry* e) noexcept;
   void unindex(detail::tcp_entry* e) noexcept;
+  /// add_connection: null when the flow id is taken or the table is full.
   detail::tcp_entry* add_connection(std::unique_ptr<tcp::connection> conn);
   [[nodiscard]] tcp::connection_config tcp_config() const noexcept;
   // The handles' operations (direct_handles.cpp); static so that they
@@ -299,9 +300,8 @@ private:
   event timer_changed_;
   std::vector<std::unique_ptr<detail::tcp_entry>> connections_;
   flow_index index_;                         // connections_ by flow id
-  std::size_t unindexed_ = 0;                // entries with a duplicate id, found by a scan
   detail::tcp_entry* touched_ = nullptr;     // the connection on_frame() handed a segment
-  detail::tcp_entry* last_found_ = nullptr;  // find()'s last hit (indexed, so unique)
+  detail::tcp_entry* last_found_ = nullptr;  // find()'s last hit
   std::vector<std::unique_ptr<detail::listen_entry>> listeners_;
   std::vector<std::unique_ptr<detail::udp_entry>> udp_;
   mono_time armed_ = mono_never;

@@ -25,7 +25,6 @@ struct tcp_entry {
   event readable;  // set when conn->readable() or it closed
   event writable;  // set when conn->writable(), established or closed
   bool owned = true;
-  bool indexed = false;  // in direct_core's flow_index (false only for a duplicate id)
 };
 
 /// listen_entry: a listener core bound to an address (unspecified: every
