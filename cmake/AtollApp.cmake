@@ -82,4 +82,9 @@ function(atoll_add_unikernel)
     RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR})
   target_include_directories(${A_NAME} PRIVATE ${A_INCLUDE_DIRS})
   target_link_libraries(${A_NAME} PRIVATE atoll::unix atoll::options)
+  # TLS (and with it HTTP) when this atoll was built with BoringSSL: linking an
+  # archive the application does not use costs nothing.
+  if(TARGET atoll::tls)
+    target_link_libraries(${A_NAME} PRIVATE atoll::tls)
+  endif()
 endfunction()

@@ -32,6 +32,13 @@ atoll_normalize_export_names(${PROJECT_SOURCE_DIR})
 write_basic_package_version_file(${CMAKE_BINARY_DIR}/atollConfigVersion.cmake
   VERSION ${PROJECT_VERSION} COMPATIBILITY SameMinorVersion)
 
+# BoringSSL's archives and headers as each package finds them.
+if(ATOLL_BORINGSSL)
+  set(ATOLL_PACKAGE_BSSL_CRYPTO "\${PACKAGE_PREFIX_DIR}/${CMAKE_INSTALL_LIBDIR}/atoll/libatoll_boringssl_crypto.a")
+  set(ATOLL_PACKAGE_BSSL_SSL "\${PACKAGE_PREFIX_DIR}/${CMAKE_INSTALL_LIBDIR}/atoll/libatoll_boringssl_ssl.a")
+  set(ATOLL_PACKAGE_BSSL_INCLUDES "\${PACKAGE_PREFIX_DIR}/${CMAKE_INSTALL_INCLUDEDIR}/atoll/boringssl")
+endif()
+
 # Installed package.
 configure_package_config_file(cmake/atollConfig.cmake.in
   ${CMAKE_BINARY_DIR}/package/atollConfig.cmake
@@ -44,6 +51,11 @@ install(FILES ${CMAKE_BINARY_DIR}/package/atollConfig.cmake
 
 # Build-tree package: the same files at the top of the build directory.
 export(EXPORT atollTargets NAMESPACE atoll:: FILE ${CMAKE_BINARY_DIR}/atollTargets.cmake)
+if(ATOLL_BORINGSSL)
+  list(GET ATOLL_BORINGSSL_LIBS 0 ATOLL_PACKAGE_BSSL_CRYPTO)
+  list(GET ATOLL_BORINGSSL_LIBS 1 ATOLL_PACKAGE_BSSL_SSL)
+  set(ATOLL_PACKAGE_BSSL_INCLUDES "${ATOLL_BORINGSSL_BUILD_INCLUDES}")
+endif()
 configure_package_config_file(cmake/atollConfig.cmake.in
   ${CMAKE_BINARY_DIR}/atollConfig.cmake
   INSTALL_DESTINATION ${CMAKE_BINARY_DIR}

@@ -7,10 +7,12 @@
 //   atoll describe [-t T] [DIR]      print the device graph
 //   atoll clean [DIR]                remove DIR/_atoll
 //   atoll crunch FOLDER OUT.cpp FN   a folder as C++ (the generated build runs it)
+//   atoll cert ACTION ...            certificates and keys (cert/cert_command.hpp)
 //
 // The configured application is remembered in ./.atoll-current, so the
 // commands after configure need no DIR. Every failure is one line on
 // standard error and exit status 2.
+#include "cert_command.hpp"
 #include "commands.hpp"
 
 #include <cstdio>
@@ -26,6 +28,8 @@ constexpr const char* usage_text =
     "       atoll describe [-t T] [DIR]     print its device graph and keys\n"
     "       atoll clean [DIR]               remove DIR/_atoll\n"
     "       atoll crunch FOLDER OUT FN      write FOLDER's files as C++ (for the build)\n"
+    "       atoll cert ACTION [OPTIONS]     certificates and keys: ca, server, client,\n"
+    "                                       self-signed, bitcoin (atoll cert help)\n"
     "DIR defaults to the application configured from this folder (./.atoll-current).\n";
 
 }  // namespace
@@ -44,6 +48,7 @@ int main(int argc, char** argv) {
   if (command == "describe") return describe_command(args);
   if (command == "clean") return clean_command(args);
   if (command == "crunch") return crunch_command(args);
+  if (command == "cert") return cert::cert_command(args);
   if (command == "help" || command == "--help" || command == "-h") {
     std::fputs(usage_text, stdout);
     return 0;
