@@ -1,7 +1,8 @@
 // static-site: a static website over HTTP and HTTPS, from a KvRo device.
 //
 // Two HTTP servers (net/http/server.hpp) share one static-files handler
-// each: one on http-port over plain TCP, one on https-port over TLS
+// each, on IPv4 and (when the stack has it) IPv6: one on http-port over
+// plain TCP, one on https-port over TLS
 // (tls/stream.hpp), both over whatever stack the target hands in. The site
 // is the `htdocs` device (crunched into the program by default); the
 // certificate and key come from the `tls` device (server.crt: the chain,
@@ -77,6 +78,9 @@ public:
     auto plain_listener = listen(stack, keys.http_port);
     if (!plain_listener) co_return 1;
     if (!co_await spawn(serve_plain(*plain_, std::move(*plain_listener)))) co_return 1;
+    if (auto v6 = listen_v6(stack, keys.http_port)) {
+      if (!co_await spawn(serve_plain(*plain_, std::move(*v6)))) co_return 1;
+    }
 
     if (tls_config) {
       tls_ = std::make_unique<atl::tls::server_config>(std::move(*tls_config));
@@ -86,6 +90,9 @@ public:
       if (!tls_listener) co_return 1;
       if (!co_await spawn(serve_tls(*engine_, *tls_server_, std::move(*tls_listener), *tls_)))
         co_return 1;
+      if (auto v6 = listen_v6(stack, keys.https_port)) {
+        if (!co_await spawn(serve_tls(*engine_, *tls_server_, std::move(*v6), *tls_))) co_return 1;
+      }
       if (!co_await spawn(rotate_tickets(*engine_, *tls_, random))) co_return 1;
     }
 
@@ -113,6 +120,18 @@ private:
                                                 atl::net::port(port)});
     if (!l) log_.error("cannot listen on TCP port ", port, ": ", l.error().message());
     return l;
+  }
+
+  /// listen_v6: the same port over IPv6 too, when the stack has IPv6 (the
+  /// socket stack on a host with it; the direct stack with --ipv6).
+  std::optional<listener_type> listen_v6(Stack& stack, std::uint16_t port) noexcept {
+    auto l = stack.listen(atl::net::ip_endpoint{atl::net::ip_addr::any(atl::net::ip_family::v6),
+                                                atl::net::port(port)});
+    if (!l) {
+      log_.info("not on IPv6 port ", port, ": ", l.error().message());
+      return std::nullopt;
+    }
+    return std::move(*l);
   }
 
   atl::task<bool> spawn(atl::task<atl::result<void>> t) noexcept {

@@ -2,6 +2,7 @@
 // atoll tool generates it, the table rules, digests, and zero copy.
 #include "conformance/kv_ro_conformance.hpp"
 #include <atoll/devices/crunched_kv.hpp>
+#include <atoll/devices/kv_ro_either.hpp>
 
 #include <memory>
 #include <optional>
@@ -49,6 +50,22 @@ struct crunched_factory {
 
 using factories = ::testing::Types<crunched_factory>;
 INSTANTIATE_TYPED_TEST_SUITE_P(crunched_kv, kv_ro_conformance, factories);
+
+// kv_ro_either over its first kind: every call reaches the crunched table.
+struct either_first_factory {
+  using device_type = kv_ro_either<crunched_kv, crunched_kv>;
+  crunched_factory inner;
+  std::optional<device_type> kv;
+
+  device_type* make(engine& e, const std::vector<conformance::kv_fixture_file>& files) {
+    crunched_kv* made = inner.make(e, files);
+    if (made == nullptr) return nullptr;
+    kv.emplace(device_type::first(*made));
+    return &*kv;
+  }
+};
+using either_factories = ::testing::Types<either_first_factory>;
+INSTANTIATE_TYPED_TEST_SUITE_P(kv_ro_either_first, kv_ro_conformance, either_factories);
 
 // A table written exactly as the generator's output would be.
 constexpr unsigned char index_html[] = "<h1>hi</h1>\n";

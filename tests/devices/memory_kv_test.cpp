@@ -3,9 +3,11 @@
 #include "conformance/kv_ro_conformance.hpp"
 #include "conformance/manual_clock.hpp"
 #include <atoll/devices/engine_clock.hpp>
+#include <atoll/devices/kv_ro_either.hpp>
 #include <atoll/devices/memory_kv.hpp>
 
 #include <memory>
+#include <optional>
 
 namespace atl::conformance {
 namespace {
@@ -41,6 +43,22 @@ struct memory_kv_factory {
 
 using factories = ::testing::Types<memory_kv_factory>;
 INSTANTIATE_TYPED_TEST_SUITE_P(memory_kv, kv_ro_conformance, factories);
+
+// kv_ro_either over its second kind: every call reaches the memory store.
+struct either_second_factory {
+  using device_type = kv_ro_either<memory_kv<manual_wall_clock>, test_kv>;
+  memory_kv_factory inner;
+  std::optional<device_type> kv;
+
+  device_type* make(engine& e, const std::vector<conformance::kv_fixture_file>& files) {
+    test_kv* made = inner.make(e, files);
+    if (made == nullptr) return nullptr;
+    kv.emplace(device_type::second(std::move(*made)));
+    return &*kv;
+  }
+};
+using either_factories = ::testing::Types<either_second_factory>;
+INSTANTIATE_TYPED_TEST_SUITE_P(kv_ro_either_second, kv_ro_conformance, either_factories);
 INSTANTIATE_TYPED_TEST_SUITE_P(memory_kv, kv_conformance, factories);
 
 static_assert(kv<test_kv>);

@@ -23,35 +23,14 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from e2e import ENV, Checks, copy_app, output, run  # noqa: E402
+from e2e import build_unix, ENV, Checks, copy_app, direct_unavailable, free_port, output, run, start, stop  # noqa: E402
 
 PAYLOAD = bytes((i * 131 + i // 251) & 0xFF for i in range(300 * 1024))
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def start_echo(binary, args):
-    """Starts echo; returns the process once it printed its port line, or (None, why)."""
-    p = subprocess.Popen([binary] + args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV)
-    line = p.stdout.readline()
-    if not line.startswith("echo: TCP and UDP port"):
-        p.kill()
-        return None, "no port line: %r, stderr: %s" % (line, p.stderr.read())
-    return p, line
-
-
-def stop(p):
-    p.terminate()
-    try:
-        p.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        p.kill()
-        p.wait()
-    return p.stderr.read()
+    """Starts the example; returns the process once it printed its first line, or (None, why)."""
+    return start(binary, args, "echo: TCP and UDP port")
 
 
 def tcp_echo(host, port, data):
@@ -158,18 +137,6 @@ def dhcp(binary, port, c):
     shutil.rmtree(work, ignore_errors=True)
 
 
-def direct_unavailable():
-    if not os.access("/dev/net/tun", os.R_OK | os.W_OK):
-        return "no usable /dev/net/tun"
-    if shutil.which("unshare") is None or shutil.which("ip") is None:
-        return "no unshare or ip command"
-    r = subprocess.run(["unshare", "-n", "ip", "tuntap", "add", "dev", "atl-probe", "mode", "tap"],
-                       capture_output=True, text=True)
-    if r.returncode != 0:
-        return "cannot make a TAP in a new network namespace: " + (r.stderr.strip() or "unshare failed")
-    return ""
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--atoll")
@@ -181,13 +148,10 @@ def main():
         return direct_inside(a.direct_inside[0], int(a.direct_inside[1]))
     c = Checks()
     os.makedirs(a.work, exist_ok=True)
-    app = copy_app(a.example, os.path.join(a.work, "echo"))
-    r = run([a.atoll, "configure", "-t", "unix", "echo"], a.work)
-    c.check(r.returncode == 0, "configure -t unix echo", output(r))
-    r = run([a.atoll, "build"], a.work)
-    if not c.check(r.returncode == 0, "build", output(r)):
+    copy_app(a.example, os.path.join(a.work, "echo"))
+    binary = build_unix(c, a.atoll, a.work, "echo")
+    if binary is None:
         return c.done()
-    binary = os.path.join(app, "_atoll", "unix", "build", "echo")
 
     r = run([binary, "--help"], a.work)
     c.check(r.returncode == 0 and all(k in r.stdout for k in ("--port", "--max-connections", "--net", "--tap",

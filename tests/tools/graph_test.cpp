@@ -161,6 +161,33 @@ TEST(unix_main, builds_the_graph_and_runs_start) {
             main.find("policy.apply()"));
 }
 
+TEST(unix_graph, crunch_or_a_folder_by_key) {
+  const manifest m =
+      parsed("name site\napp site.hpp ns::site\ndevice kv_ro htdocs crunch=htdocs dir\n");
+  const device_graph g = graph_of(m);
+  ASSERT_EQ(g.devices.size(), 1u);
+  EXPECT_EQ(g.devices[0].concrete_type,
+            "atl::kv_ro_either<atl::crunched_kv, atl::unix_target::dir_kv>");
+  ASSERT_EQ(g.crunches.size(), 1u);
+  EXPECT_EQ(g.crunches[0].folder, "/apps/app/htdocs");
+  // An optional key: empty serves the compiled-in files.
+  ASSERT_EQ(g.keys.size(), 3u);
+  EXPECT_EQ(g.keys[2].name, "htdocs-dir");
+  EXPECT_EQ(g.keys[2].default_text, "");
+  EXPECT_FALSE(g.keys[2].required);
+  ASSERT_EQ(g.devices[0].paths.size(), 1u);
+  EXPECT_TRUE(g.devices[0].paths[0].optional);
+  const std::string main = unix_main(m, g);
+  EXPECT_TRUE(contains(main, "#include <atoll/devices/kv_ro_either.hpp>\n"));
+  EXPECT_TRUE(contains(main, "#include <atoll/devices/crunched_kv.hpp>\n"));
+  EXPECT_TRUE(contains(main, "#include <atoll/unix/kv_dir.hpp>\n"));
+  EXPECT_TRUE(contains(main, "target.htdocs_dir.empty() ? "));
+  EXPECT_TRUE(contains(main, "::first(atl::crunched_kv::create(atoll_crunched_htdocs()))"));
+  EXPECT_TRUE(contains(main, "::second(atl::unix_target::dir_kv::create(target.htdocs_dir))"));
+  EXPECT_TRUE(
+      contains(main, "if (!target.htdocs_dir.empty()) policy.allow_read(target.htdocs_dir);"));
+}
+
 TEST(unix_main, comments_cannot_swallow_code) {
   // A backslash at the end of a // comment would continue it over the field.
   const manifest m = parsed("name a\napp a.hpp a\nkey x string v \"ends in \\\\\"\n");

@@ -195,9 +195,9 @@ TEST(manifest, device_option_errors) {
       error_of(with_head("device kv cache size=-1\n")),
       "m:3: option 'size' of device 'cache': '-1' is out of range (0 to 18446744073709551615)");
   EXPECT_EQ(error_of(with_head("device kv_ro site\n")),
-            "m:3: a kv_ro device takes one of crunch=FOLDER or dir[=FOLDER]");
-  EXPECT_EQ(error_of(with_head("device kv_ro site crunch=a dir\n")),
-            "m:3: a kv_ro device takes one of crunch=FOLDER or dir[=FOLDER]");
+            "m:3: a kv_ro device takes crunch=FOLDER, dir[=FOLDER], or crunch=FOLDER dir");
+  EXPECT_EQ(error_of(with_head("device kv_ro site crunch=a dir=b\n")),
+            "m:3: a kv_ro device takes crunch=FOLDER, dir[=FOLDER], or crunch=FOLDER dir");
 }
 
 TEST(manifest, key_errors) {

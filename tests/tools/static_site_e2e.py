@@ -11,6 +11,9 @@ socket stack (sandboxed) with HTTP and HTTPS on free ports. Then:
              a directory redirect, 404, 405, HSTS, http to https redirect;
   openssl    s_client with TLS 1.2 and with TLS 1.3, SNI and ALPN, resumption
              with a saved session (-sess_out / -sess_in);
+  direct     the same site on atoll's own TCP/IP stack over a TAP in a network
+             namespace of its own: curl over HTTP and HTTPS (3 MiB byte-exact),
+             keep-alive, openssl s_client (skipped, with the reason, without TAP);
   hostile    path traversal (.., %2e%2e, %2f, NUL, overlong UTF-8) never gives
              a file from outside the site; smuggling shapes (Content-Length with
              Transfer-Encoding, two Content-Lengths, obs-fold) get 400; a
@@ -20,6 +23,7 @@ import argparse
 import gzip
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -28,33 +32,12 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from e2e import ENV, Checks, copy_app, output, run  # noqa: E402
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from e2e import ENV, build_unix, Checks, copy_app, direct_unavailable, free_port, output, run, start, stop  # noqa: E402
 
 
 def start_site(binary, args):
-    """Starts the site; returns the process once it printed its line, or (None, why)."""
-    p = subprocess.Popen([binary] + args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV)
-    line = p.stdout.readline()
-    if not line.startswith("static-site: http://localhost:"):
-        p.kill()
-        return None, "no start line: %r, stderr: %s" % (line, p.stderr.read())
-    return p, line
-
-
-def stop(p):
-    p.terminate()
-    try:
-        p.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        p.kill()
-        p.wait()
-    return p.stderr.read()
+    """Starts the example; returns the process once it printed its first line, or (None, why)."""
+    return start(binary, args, "static-site: http://localhost:")
 
 
 def curl(*args, timeout=30):
@@ -128,22 +111,58 @@ def openssl(args, stdin=b"", timeout=20):
     return r.returncode, r.stdout.decode("latin-1") + r.stderr.decode("latin-1")
 
 
+BIG = bytes((i * 131 + i // 251) & 0xFF for i in range(3 * 1024 * 1024 + 123))
+
+
+def direct_inside(binary, tls, ca, htdocs):
+    """In a fresh network namespace: the site on atoll's direct stack over a TAP, Linux's curl and openssl."""
+    c = Checks()
+    sh = lambda cmd: subprocess.run(cmd, shell=True, capture_output=True, text=True)  # noqa: E731
+    for cmd in ("ip link set lo up", "ip tuntap add dev atl-site mode tap",
+                "ip addr add 10.78.0.1/24 dev atl-site", "ip link set atl-site up"):
+        r = sh(cmd)
+        if not c.check(r.returncode == 0, "netns: " + cmd, r.stderr):
+            return c.done()
+    p, line = start_site(binary, ["--net=direct", "--tap=atl-site", "--ipv4=10.78.0.2/24", "--http-port=80",
+                                  "--https-port=443", "--tls-dir=" + tls])
+    if not c.check(p is not None, "--net=direct --tap=atl-site --ipv4=10.78.0.2/24 boots", line):
+        return c.done()
+    resolve = ["--resolve", "localhost:443:10.78.0.2", "--cacert", ca + ".crt"]
+    for path, want in (("/", open(os.path.join(htdocs, "index.html"), "rb").read()), ("/big.bin", BIG)):
+        st, _, body, err = curl("http://10.78.0.2" + path)
+        c.check(st == 200 and body == want, "direct stack, HTTP %s: %d bytes byte-exact" % (path, len(want)), err)
+        st, _, body, err = curl(*resolve, "https://localhost" + path)
+        c.check(st == 200 and body == want, "direct stack, HTTPS %s: %d bytes byte-exact" % (path, len(want)), err)
+    st, _, _, err = curl("-v", "http://10.78.0.2/", "http://10.78.0.2/about/", "http://10.78.0.2/css/site.css")
+    c.check(st == 200 and err.count("Connected to") == 1, "direct stack: keep-alive", err[-1000:])
+    rc, out = openssl(["s_client", "-connect", "10.78.0.2:443", "-servername", "localhost", "-tls1_3", "-alpn",
+                       "http/1.1", "-CAfile", ca + ".crt", "-verify_return_error", "-ign_eof"],
+                      stdin=b"GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+    c.check(rc == 0 and "HTTP/1.1 200 OK" in out and "ALPN protocol: http/1.1" in out,
+            "direct stack: openssl s_client -tls1_3, ALPN, verified, 200", out[-1500:])
+    err = stop(p)
+    c.check("task in" not in err, "no task failed", err[-2000:])
+    return c.done()
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--atoll")
     ap.add_argument("--example")
     ap.add_argument("--work")
+    ap.add_argument("--direct-inside", nargs=4, metavar=("BINARY", "TLS", "CA", "HTDOCS"))
     a = ap.parse_args()
+    if a.direct_inside:
+        return direct_inside(*a.direct_inside)
     c = Checks()
     os.makedirs(a.work, exist_ok=True)
     app = copy_app(a.example, os.path.join(a.work, "static-site"))
     htdocs = os.path.join(app, "htdocs")
-    r = run([a.atoll, "configure", "-t", "unix", "static-site"], a.work)
-    c.check(r.returncode == 0, "configure -t unix static-site", output(r))
-    r = run([a.atoll, "build"], a.work)
-    if not c.check(r.returncode == 0, "build", output(r)):
+    with open(os.path.join(htdocs, "big.bin"), "wb") as f:  # several MiB: many segments, many TLS records
+        f.write(BIG)
+    binary = build_unix(c, a.atoll, a.work, "static-site")
+    if binary is None:
         return c.done()
-    binary = os.path.join(app, "_atoll", "unix", "build", "static-site")
 
     tls = os.path.join(a.work, "tls")
     os.makedirs(tls, exist_ok=True)
@@ -167,7 +186,7 @@ def main():
 
     # Every page byte-exact, over HTTP and HTTPS.
     pages = {"/": "index.html", "/about/": "about/index.html", "/css/site.css": "css/site.css",
-             "/images/atoll.svg": "images/atoll.svg"}
+             "/images/atoll.svg": "images/atoll.svg", "/big.bin": "big.bin"}
     for path, f in pages.items():
         want = open(os.path.join(htdocs, f), "rb").read()
         st, h, body, err = curl(base + path)
@@ -178,6 +197,15 @@ def main():
         c.check(h.get("strict-transport-security") == "max-age=31536000", "HTTPS answers carry HSTS", str(h))
     st, h, _, _ = curl(base + "/")
     c.check(st == 200 and h.get("content-type", "").startswith("text/html"), "index.html is text/html", str(h))
+    if socket.has_ipv6 and os.path.exists("/proc/net/if_inet6") and "00000000000000000000000000000001" in open(
+            "/proc/net/if_inet6").read():
+        st, _, _, err = curl("-g", "http://[::1]:%d/" % http_port)
+        c.check(st == 200, "HTTP over IPv6 (::1)", err)
+        st, _, _, err = curl("-g", "--cacert", ca + ".crt", "--resolve", "localhost:%d:[::1]" % https_port,
+                             sbase + "/")
+        c.check(st == 200, "HTTPS over IPv6 (::1), the chain verified", err)
+    else:
+        print("skip IPv6: no ::1 on this host")
     c.check("strict-transport-security" not in h, "no HSTS over plain HTTP", str(h))
 
     # Keep-alive: one connection for several requests.
@@ -303,6 +331,27 @@ def main():
                 "plain HTTP is redirected to https://localhost:%d/about/" % https_port, str(h))
         stop(p)
 
+    # --htdocs-dir: a host folder instead of the compiled-in files.
+    own = os.path.join(a.work, "own-site")
+    os.makedirs(os.path.join(own, "sub"), exist_ok=True)
+    with open(os.path.join(own, "index.html"), "w") as f:
+        f.write("<p>my own site</p>\n")
+    with open(os.path.join(own, "sub", "page.txt"), "w") as f:
+        f.write("a page in a sub folder\n")
+    p, line = start_site(binary, ["--http-port=%d" % http_port, "--https-port=%d" % https_port, "--tls-dir=" + tls,
+                                  "--htdocs-dir=" + own])
+    if c.check(p is not None, "--htdocs-dir=FOLDER boots (sandboxed, the folder read-only)", line):
+        st, _, body, _ = curl(base + "/")
+        c.check(st == 200 and body == b"<p>my own site</p>\n", "it serves the folder's index.html, not the crunched one")
+        st, h, body, _ = curl(base + "/sub/page.txt")
+        c.check(st == 200 and body == b"a page in a sub folder\n" and h.get("content-type", "").startswith("text/plain"),
+                "and its sub folders", str(h))
+        st, _, _, _ = curl(base + "/css/site.css")
+        c.check(st == 404, "the compiled-in files are not served then")
+        st, _, body, _ = curl("--path-as-is", base + "/../static-site/atoll.manifest")
+        c.check(st == 400 and b"static-site" not in body, "nothing outside the folder")
+        stop(p)
+
     # Without a certificate: HTTP only.
     empty = os.path.join(a.work, "no-tls")
     os.makedirs(empty, exist_ok=True)
@@ -312,6 +361,17 @@ def main():
         c.check(st == 200, "and HTTP still answers")
         err = stop(p)
         c.check("HTTPS is off" in err, "the log says why HTTPS is off", err[-500:])
+
+    # The same site on atoll's own TCP/IP stack, against Linux over a TAP.
+    why = direct_unavailable()
+    if why:
+        print("skip --net=direct over TAP: " + why)
+    else:
+        r = subprocess.run(["unshare", "-n", sys.executable, os.path.abspath(__file__),
+                            "--direct-inside", binary, tls, ca, htdocs],
+                           capture_output=True, text=True, timeout=300, env=ENV)
+        sys.stdout.write(r.stdout)
+        c.check(r.returncode == 0, "--net=direct in a network namespace", r.stderr)
     return c.done()
 
 

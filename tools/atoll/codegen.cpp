@@ -58,7 +58,10 @@ std::string headers(const device_graph& g) {
                                  "atoll/unix/console.hpp",
                                  "atoll/unix/epoll_platform.hpp",
                                  "atoll/unix/sandbox.hpp"};
-  for (const auto& d : g.devices) names.insert(d.header);
+  for (const auto& d : g.devices) {
+    names.insert(d.header);
+    names.insert(d.more_headers.begin(), d.more_headers.end());
+  }
   if (chosen_slot(g) != nullptr) {
     for (auto& h : stack_headers()) names.insert(std::move(h));
   }
@@ -167,8 +170,9 @@ std::string sandbox(const device_graph& g) {
       "  if (target.sandbox) {\n    atl::unix_target::sandbox_policy policy;\n";
   for (const auto& d : g.devices) {
     for (const auto& p : d.paths) {
-      out += std::string("    policy.") + (p.write ? "allow_read_write" : "allow_read") +
-             "(target." + field_name(p.key) + ");\n";
+      const std::string field = "target." + field_name(p.key);
+      out += std::string(p.optional ? "    if (!" + field + ".empty()) " : "    ") + "policy." +
+             (p.write ? "allow_read_write" : "allow_read") + "(" + field + ");\n";
     }
     out += d.seal;
   }

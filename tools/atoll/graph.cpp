@@ -45,7 +45,7 @@ public:
 
   graph_outcome build() {
     for (const auto& d : m_.devices) {
-      device_slot s{d.kind, d.name, d.line, {}, {}, {}, {}, {}, {}, {}, {}};
+      device_slot s{d.kind, d.name, d.line, {}, {}, {}, {}, {}, {}, {}, {}, {}};
       if (auto problem = slot(d, s); !problem.empty()) {
         return {std::nullopt, m_.at(d.line, std::move(problem))};
       }
@@ -166,10 +166,32 @@ private:
       const std::string folder = absolute_from(g_.app_dir, *crunch->value);
       const std::string function = "atoll_crunched_" + d.name;
       g_.crunches.push_back({function, folder, d.name, d.line});
-      s.concrete_type = "atl::crunched_kv";
-      s.summary = "the files of " + folder + ", compiled in";
-      s.header = "atoll/devices/crunched_kv.hpp";
-      s.make = make_checked(d.name, var, "atl::crunched_kv::create(" + function + "())");
+      const std::string crunched = "atl::crunched_kv::create(" + function + "())";
+      if (d.option("dir") == nullptr) {
+        s.concrete_type = "atl::crunched_kv";
+        s.summary = "the files of " + folder + ", compiled in";
+        s.header = "atoll/devices/crunched_kv.hpp";
+        s.make = make_checked(d.name, var, crunched);
+        return {};
+      }
+      // crunch=FOLDER dir: the compiled-in files, or a host folder when the
+      // key names one (kv_ro_either picks at boot).
+      std::string key;
+      auto problem = add_key(d, "dir", "",
+                             "a folder served by kv_ro device '" + d.name +
+                                 "' instead of the compiled-in files (empty: those)",
+                             false, key);
+      if (!problem.empty()) return problem;
+      s.concrete_type = "atl::kv_ro_either<atl::crunched_kv, atl::unix_target::dir_kv>";
+      s.summary = "the files of " + folder + ", compiled in, or the folder --" + key;
+      s.header = "atoll/devices/kv_ro_either.hpp";
+      s.more_headers = {"atoll/devices/crunched_kv.hpp", "atoll/unix/kv_dir.hpp"};
+      const std::string field = "target." + field_name(key);
+      s.make = make_checked(d.name, var,
+                            field + ".empty() ? " + s.concrete_type + "::first(" + crunched +
+                                ") : " + s.concrete_type +
+                                "::second(atl::unix_target::dir_kv::create(" + field + "))");
+      s.paths.push_back({key, false, true});
       return {};
     }
     const device_option* dir = d.option("dir");

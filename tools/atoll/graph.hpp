@@ -39,6 +39,7 @@ struct target_key {
 struct sandbox_path {
   std::string key;  ///< the target key holding the path
   bool write = false;
+  bool optional = false;  ///< an empty value names no path (nothing is let through)
 };
 
 /// device_slot: one device of start(), on the chosen target.
@@ -46,10 +47,11 @@ struct device_slot {
   std::string kind;
   std::string name;
   int line = 0;
-  std::string concrete_type;  ///< the C++ type handed to start() by reference
-  std::string summary;        ///< where it comes from, for `atoll describe`
-  std::string header;         ///< the header that declares concrete_type
-  std::string make;           ///< statements of the generated main that make `dev_<name>`
+  std::string concrete_type;              ///< the C++ type handed to start() by reference
+  std::string summary;                    ///< where it comes from, for `atoll describe`
+  std::string header;                     ///< the header that declares concrete_type
+  std::vector<std::string> more_headers;  ///< those of the types inside it, if any
+  std::string make;  ///< statements of the generated main that make `dev_<name>`
   std::vector<sandbox_path> paths;
   /// For a device whose type a key picks at boot (the stack, by --net): the
   /// concrete types, in the order of `choice_names`; concrete_type is then

@@ -215,8 +215,15 @@ private:
     for (std::size_t i = 3; i < w.size(); ++i) {
       if (auto problem = device_option_word(*kind, d, w[i]); !problem.empty()) return problem;
     }
-    if (d.kind == "kv_ro" && (d.option("crunch") == nullptr) == (d.option("dir") == nullptr)) {
-      return "a kv_ro device takes one of crunch=FOLDER or dir[=FOLDER]";
+    if (d.kind == "kv_ro") {
+      // crunch=FOLDER, dir[=FOLDER], or both with a bare dir: the compiled-in
+      // files unless the device's dir key names a folder at boot.
+      const device_option* crunch = d.option("crunch");
+      const device_option* dir = d.option("dir");
+      if ((crunch == nullptr && dir == nullptr) ||
+          (crunch != nullptr && dir != nullptr && dir->value.has_value())) {
+        return "a kv_ro device takes crunch=FOLDER, dir[=FOLDER], or crunch=FOLDER dir";
+      }
     }
     m_.devices.push_back(std::move(d));
     return {};

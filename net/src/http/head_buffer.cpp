@@ -1,11 +1,19 @@
 // head_buffer (head_buffer.hpp): one bounded copy of a message head, read a
-// line at a time, with the limits checked before any byte is stored.
+// line at a time, with the limits checked before any byte is stored; and
+// head_reader, the lines of a head as both parsers read them.
 #include <atoll/net/http/fields.hpp>
 #include <atoll/net/http/head_buffer.hpp>
 
 #include <cstring>
 
 namespace atl::net::http::detail {
+namespace {
+
+// Empty lines tolerated before the start line (RFC 9112 2.2 asks for at
+// least one); more is not a peer, it is noise.
+constexpr std::uint8_t max_leading_empty_lines = 8;
+
+}  // namespace
 
 head_buffer::head_buffer(std::size_t capacity, std::size_t first_line_limit)
     : data_(new char[capacity == 0 ? 1 : capacity]),
@@ -79,6 +87,61 @@ void head_buffer::clear() noexcept {
   line_start_ = 0;
   last_line_start_ = 0;
   lines_ = 0;
+}
+
+head_reader::head_reader(const limits& l, std::string_view too_long)
+    : buffer_(l.header_bytes, l.request_line), max_fields_(l.header_count), too_long_(too_long) {
+  fields_.reserve(max_fields_);
+}
+
+std::size_t head_reader::feed(std::span<const std::byte> in, head_events& events) noexcept {
+  std::size_t used = 0;
+  while (state_ == parse_state::need_more && used < in.size()) {
+    const auto step = buffer_.next_line(in.subspan(used));
+    used += step.consumed;
+    if (step.error) {
+      fail(*step.error, *step.error == status::uri_too_long ? too_long_ : step.reason);
+    } else if (step.line) {
+      on_line(*step.line, events);
+    }
+  }
+  return used;
+}
+
+void head_reader::fail(status s, std::string_view why) noexcept {
+  state_ = parse_state::failed;
+  error_ = s;
+  reason_ = why;
+}
+
+void head_reader::reset() noexcept {
+  buffer_.clear();
+  fields_.clear();
+  state_ = parse_state::need_more;
+  error_ = status::bad_request;
+  reason_ = {};
+  have_start_line_ = false;
+  empty_lines_ = 0;
+}
+
+void head_reader::on_line(std::string_view line, head_events& events) noexcept {
+  if (!have_start_line_) {
+    if (line.empty()) {
+      if (++empty_lines_ > max_leading_empty_lines) return fail(status::bad_request, "empty lines");
+      buffer_.drop_line();
+      return;
+    }
+    have_start_line_ = true;
+    return events.on_start_line(line);
+  }
+  if (line.empty()) return events.on_end_of_head();
+  if (line.front() == ' ' || line.front() == '\t') return fail(status::bad_request, "obs-fold");
+  const auto f = parse_field_line(line);
+  if (!f) return fail(status::bad_request, "malformed field line");
+  if (fields_.size() >= max_fields_) {
+    return fail(status::request_header_fields_too_large, "too many fields");
+  }
+  fields_.push_back(*f);
 }
 
 bool is_token_char(char c) noexcept {

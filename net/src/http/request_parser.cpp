@@ -1,15 +1,12 @@
-// request_parser (request_parser.hpp): the request line, the fields, then
-// the framing and connection rules of RFC 9112 checked once the head is
-// whole. Lines come from head_buffer, which enforces the size limits.
+// request_parser (request_parser.hpp): the request line, then the Host,
+// framing and connection rules of RFC 9112 checked once the head is
+// whole. The lines and fields come from head_reader (head_buffer.hpp), which
+// enforces the size limits.
 #include "framing_rules.hpp"
 #include <atoll/net/http/request_parser.hpp>
 
 namespace atl::net::http {
 namespace {
-
-// Empty lines tolerated before the request line (RFC 9112 2.2 asks for at
-// least one); more is not a client, it is noise.
-constexpr std::uint8_t max_leading_empty_lines = 8;
 
 bool is_alpha(char c) noexcept { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
@@ -43,84 +40,43 @@ std::optional<std::string_view> request::get(std::string_view name) const noexce
   return detail::first_field(fields, name);
 }
 
-request_parser::request_parser(const limits& l)
-    : limits_(l), buffer_(l.header_bytes, l.request_line) {
-  fields_.reserve(l.header_count);
-}
+request_parser::request_parser(const limits& l) : limits_(l), reader_(l, "request line too long") {}
 
 std::size_t request_parser::feed(std::span<const std::byte> in) noexcept {
-  std::size_t used = 0;
-  while (state_ == parse_state::need_more && used < in.size()) {
-    const auto step = buffer_.next_line(in.subspan(used));
-    used += step.consumed;
-    if (step.error) {
-      fail(*step.error, step.reason);
-    } else if (step.line) {
-      on_line(*step.line);
-    }
-  }
-  return used;
+  return reader_.feed(in, *this);
 }
 
 const request& request_parser::head() const noexcept { return head_; }
 
 void request_parser::reset() noexcept {
-  buffer_.clear();
-  fields_.clear();
+  reader_.reset();
   head_ = request{};
-  state_ = parse_state::need_more;
-  error_ = status::bad_request;
-  reason_ = {};
-  have_request_line_ = false;
-  empty_lines_ = 0;
 }
 
-void request_parser::fail(status s, std::string_view why) noexcept {
-  state_ = parse_state::failed;
-  error_ = s;
-  reason_ = why;
-}
-
-void request_parser::on_line(std::string_view line) noexcept {
-  if (!have_request_line_) {
-    if (line.empty()) {
-      if (++empty_lines_ > max_leading_empty_lines) return fail(status::bad_request, "empty lines");
-      buffer_.drop_line();
-      return;
-    }
-    return on_request_line(line);
-  }
-  if (line.empty()) return on_end_of_head();
-  if (line.front() == ' ' || line.front() == '\t') return fail(status::bad_request, "obs-fold");
-  const auto f = detail::parse_field_line(line);
-  if (!f) return fail(status::bad_request, "malformed field line");
-  if (fields_.size() >= limits_.header_count) {
-    return fail(status::request_header_fields_too_large, "too many fields");
-  }
-  fields_.push_back(*f);
-}
-
-void request_parser::on_request_line(std::string_view line) noexcept {
-  have_request_line_ = true;
+void request_parser::on_start_line(std::string_view line) noexcept {
   const auto sp1 = line.find(' ');
-  if (sp1 == std::string_view::npos) return fail(status::bad_request, "malformed request line");
+  if (sp1 == std::string_view::npos) {
+    return reader_.fail(status::bad_request, "malformed request line");
+  }
   const auto method_name = line.substr(0, sp1);
   const auto rest = line.substr(sp1 + 1);
   const auto sp2 = rest.find(' ');
-  if (sp2 == std::string_view::npos) return fail(status::bad_request, "malformed request line");
+  if (sp2 == std::string_view::npos) {
+    return reader_.fail(status::bad_request, "malformed request line");
+  }
   const auto target = rest.substr(0, sp2);
   const auto version = rest.substr(sp2 + 1);
-  if (!detail::is_token(method_name)) return fail(status::bad_request, "invalid method");
-  if (target.empty()) return fail(status::bad_request, "malformed request line");
+  if (!detail::is_token(method_name)) return reader_.fail(status::bad_request, "invalid method");
+  if (target.empty()) return reader_.fail(status::bad_request, "malformed request line");
   for (const char c : target) {
     const auto u = static_cast<unsigned char>(c);
-    if (u <= 0x20 || u >= 0x7f) return fail(status::bad_request, "invalid target");
+    if (u <= 0x20 || u >= 0x7f) return reader_.fail(status::bad_request, "invalid target");
   }
   const auto minor = detail::parse_version(version);
   if (!minor) {
-    return fail(detail::looks_like_version(version) ? status::http_version_not_supported
-                                                    : status::bad_request,
-                "unsupported version");
+    return reader_.fail(detail::looks_like_version(version) ? status::http_version_not_supported
+                                                            : status::bad_request,
+                        "unsupported version");
   }
   const method verb = parse_method(method_name);
   bool form_ok = false;
@@ -133,7 +89,7 @@ void request_parser::on_request_line(std::string_view line) noexcept {
   } else {
     form_ok = is_absolute_form(target);
   }
-  if (!form_ok) return fail(status::bad_request, "invalid target form");
+  if (!form_ok) return reader_.fail(status::bad_request, "invalid target form");
   head_.verb = verb;
   head_.method_name = method_name;
   head_.target = target;
@@ -141,7 +97,7 @@ void request_parser::on_request_line(std::string_view line) noexcept {
 }
 
 void request_parser::on_end_of_head() noexcept {
-  const std::span<const field> fields(fields_);
+  const std::span<const field> fields = reader_.fields();
   const bool v11 = head_.minor_version == 1;
 
   std::size_t hosts = 0;
@@ -149,17 +105,17 @@ void request_parser::on_end_of_head() noexcept {
     if (!iequals(f.name, "host")) continue;
     ++hosts;
     if (f.value.find_first_of(" \t/\\?#@") != std::string_view::npos) {
-      return fail(status::bad_request, "invalid Host");
+      return reader_.fail(status::bad_request, "invalid Host");
     }
   }
-  if (hosts > 1) return fail(status::bad_request, "duplicate Host");
-  if (v11 && hosts == 0) return fail(status::bad_request, "missing Host");
+  if (hosts > 1) return reader_.fail(status::bad_request, "duplicate Host");
+  if (v11 && hosts == 0) return reader_.fail(status::bad_request, "missing Host");
 
   const auto framing_result = detail::body_framing(fields, head_.minor_version, limits_, false);
-  if (framing_result.error) return fail(*framing_result.error, framing_result.reason);
+  if (framing_result.error) return reader_.fail(*framing_result.error, framing_result.reason);
   if (framing_result.body == framing::until_close) {
     // A request's body length must be known (RFC 9112 6.3, item 4).
-    return fail(status::bad_request, "Transfer-Encoding not ending with chunked");
+    return reader_.fail(status::bad_request, "Transfer-Encoding not ending with chunked");
   }
   head_.body = framing_result.body;
   head_.content_length = framing_result.content_length;
@@ -169,7 +125,7 @@ void request_parser::on_end_of_head() noexcept {
     head_.expect_continue = expect.has_value() && iequals(*expect, "100-continue");
   }
   head_.fields = fields;
-  state_ = parse_state::done;
+  reader_.finish();
 }
 
 }  // namespace atl::net::http

@@ -1,7 +1,8 @@
+#include <atoll/net/http/date.hpp>
 #include <atoll/net/http/site.hpp>
 #include <atoll/net/http/site_conditional.hpp>
 #include <atoll/net/http/site_format.hpp>
-#include <atoll/net/http/site_range.hpp>
+#include <atoll/net/http/target.hpp>
 
 #include <cstddef>
 
@@ -207,7 +208,7 @@ site_response serve_site_file(const site_config& config, const site_request& req
 
   // RFC 9110 13.2.2: If-None-Match first; If-Modified-Since only without it.
   const bool not_modified =
-      request.if_none_match ? site_none_match(*request.if_none_match, etag)
+      request.if_none_match ? http::etag_matches(*request.if_none_match, etag)
                             : (request.if_modified_since &&
                                site_not_modified_since(rep.modified, *request.if_modified_since));
   if (not_modified) {
@@ -218,9 +219,9 @@ site_response serve_site_file(const site_config& config, const site_request& req
     return finish(config, request, std::move(r));
   }
 
-  const site_range range =
-      request.range ? decide_site_range(*request.range, rep.size) : site_range{};
-  if (range.what == site_range::action::unsatisfiable) {
+  const http::range_outcome range =
+      request.range ? http::parse_range(*request.range, rep.size) : http::range_outcome{};
+  if (range.kind == http::range_kind::unsatisfiable) {
     r.status = 416;
     add(r, "Content-Range", "bytes */" + std::to_string(rep.size));
     add(r, "Content-Length", "0");
@@ -232,15 +233,15 @@ site_response serve_site_file(const site_config& config, const site_request& req
   if (file.gzip) add(r, "Content-Encoding", "gzip");
   if (file.has_variant) add(r, "Vary", "Accept-Encoding");
   add(r, "ETag", etag);
-  add(r, "Last-Modified", site_http_date(rep.modified));
+  add(r, "Last-Modified", std::string(http::format_date(rep.modified).view()));
   add(r, "Accept-Ranges", "bytes");
-  if (range.what == site_range::action::partial) {
+  if (range.kind == http::range_kind::satisfiable) {
     r.status = 206;
-    r.offset = range.first;
-    r.length = range.length;
+    r.offset = range.range.first;
+    r.length = range.range.length();
     add(r, "Content-Range",
-        "bytes " + std::to_string(range.first) + "-" +
-            std::to_string(range.first + range.length - 1) + "/" + std::to_string(rep.size));
+        "bytes " + std::to_string(range.range.first) + "-" + std::to_string(range.range.last) +
+            "/" + std::to_string(rep.size));
   } else {
     r.status = 200;
     r.offset = 0;

@@ -158,6 +158,7 @@ std::optional<std::string_view> origin_form(std::string_view target) noexcept {
 range_outcome parse_range(std::string_view range_header, std::uint64_t size) noexcept {
   const range_outcome ignore{};
   const range_outcome unsatisfiable{range_kind::unsatisfiable, {}};
+  if (size == 0) return ignore;  // no first <= last < size exists
   const auto value = detail::trim_ows(range_header);
   const auto eq = value.find('=');
   if (eq == std::string_view::npos || !iequals(detail::trim_ows(value.substr(0, eq)), "bytes")) {
@@ -173,7 +174,7 @@ range_outcome parse_range(std::string_view range_header, std::uint64_t size) noe
   if (first_text.empty()) {
     if (last_text.empty()) return ignore;
     const auto n = saturating_number(last_text);
-    if (n == 0 || size == 0) return unsatisfiable;
+    if (n == 0) return unsatisfiable;
     return {range_kind::satisfiable, {size - std::min(n, size), size - 1}};
   }
   const auto first = saturating_number(first_text);

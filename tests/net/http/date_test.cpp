@@ -16,6 +16,17 @@ TEST(HttpDate, FormatsImfFixdate) {
   EXPECT_EQ(format_date(example + 999ms).view(), "Sun, 06 Nov 1994 08:49:37 GMT");
   EXPECT_EQ(format_date(wall_time{-1ns}).view(), "Wed, 31 Dec 1969 23:59:59 GMT");
   EXPECT_EQ(format_date(wall_time{951782400s}).view(), "Tue, 29 Feb 2000 00:00:00 GMT");
+  EXPECT_EQ(format_date(wall_time{951868799s}).view(), "Tue, 29 Feb 2000 23:59:59 GMT");
+  // 2100 is not a leap year.
+  EXPECT_EQ(format_date(wall_time{4107542400s}).view(), "Mon, 01 Mar 2100 00:00:00 GMT");
+  EXPECT_EQ(format_date(wall_time{1700000000s}).view(), "Tue, 14 Nov 2023 22:13:20 GMT");
+}
+
+TEST(HttpDate, FormatsAllOfWallTime) {
+  // 64-bit nanoseconds span 1677 to 2262, inside four-digit years: the text
+  // is always 29 bytes.
+  EXPECT_EQ(format_date(wall_time::max()).view(), "Fri, 11 Apr 2262 23:47:16 GMT");
+  EXPECT_EQ(format_date(wall_time::min()).view(), "Tue, 21 Sep 1677 00:12:43 GMT");
 }
 
 TEST(HttpDate, ParsesTheThreeFormats) {

@@ -1,5 +1,6 @@
 // decode_path, parse_range and etag_matches: the traversal list of issue 4
-// and the Range and If-None-Match cases a file server meets.
+// and the Range and If-None-Match cases a file server meets (the static-file
+// responder's own cases included: it uses these two).
 #include <atoll/net/http/target.hpp>
 
 #include <gtest/gtest.h>
@@ -106,9 +107,20 @@ TEST(HttpRange, Satisfiable) {
   EXPECT_EQ(r("bytes=-500", 10000), (byte_range{9500, 9999}));
   EXPECT_EQ(r("bytes=-20000", 10000), (byte_range{0, 9999}));
   EXPECT_EQ(r("bytes=0-0", 1), (byte_range{0, 0}));
-  EXPECT_EQ(r("bytes=5-99999999999999999999999", 10), (byte_range{5, 9}));
+  EXPECT_EQ(r("bytes=0-0", 10), (byte_range{0, 0}));
+  EXPECT_EQ(r("bytes=0-9", 10), (byte_range{0, 9}));
+  EXPECT_EQ(r("bytes=3-5", 10), (byte_range{3, 5}));
+  EXPECT_EQ(r("bytes=9-", 10), (byte_range{9, 9}));
+  EXPECT_EQ(r("bytes=0-", 10), (byte_range{0, 9}));
+  EXPECT_EQ(r("bytes=-1", 10), (byte_range{9, 9}));
+  EXPECT_EQ(r("bytes=-10", 10), (byte_range{0, 9}));
+  EXPECT_EQ(r("bytes=-11", 10), (byte_range{0, 9}));  // longer than the value: all of it
+  EXPECT_EQ(r("bytes=5-18446744073709551615", 10), (byte_range{5, 9}));
+  EXPECT_EQ(r("bytes=5-99999999999999999999999", 10), (byte_range{5, 9}));  // saturates, is cut
   EXPECT_EQ(r("Bytes = 1-2 ", 10).length(), 2U);
+  EXPECT_EQ(r(" BYTES=\t2-3 ", 10), (byte_range{2, 3}));
   EXPECT_EQ(r(" bytes=0-", 3), (byte_range{0, 2}));
+  EXPECT_EQ(r("bytes=0007-0008", 10), (byte_range{7, 8}));
 }
 
 TEST(HttpRange, Unsatisfiable) {
@@ -116,8 +128,11 @@ TEST(HttpRange, Unsatisfiable) {
            {"bytes=10000-", 10000},
            {"bytes=10000-20000", 10000},
            {"bytes=-0", 10000},
-           {"bytes=0-", 0},
-           {"bytes=-5", 0},
+           {"bytes=10-", 10},
+           {"bytes=10-20", 10},
+           {"bytes=-0", 10},
+           {"bytes=11-11", 10},
+           {"bytes=18446744073709551615-", 10},
            {"bytes=99999999999999999999999-", 10},
        }) {
     EXPECT_EQ(parse_range(h, size).kind, range_kind::unsatisfiable) << h;
@@ -131,17 +146,44 @@ TEST(HttpRange, Ignored) {
            "bytes=",
            "bytes=-",
            "bytes=5-3",
+           "bytes=5-4",
            "bytes=a-b",
+           "bytes=1-a",
            "bytes=1-2-3",
+           "bytes=1--2",
+           "bytes=--1",
+           "bytes=1 - 2",
            "bytes=0x1-2",
            "bytes=+1-2",
            "bytes=0-1,5-6",
            "bytes=0-1, 5-6",
+           "bytes=0-1,",
+           ",bytes=0-1",
            "pages=1-2",
+           "bits=0-1",
+           "bytesx=0-1",
+           "bytes =0-1x",
            "bytes 0-1",
        }) {
     EXPECT_EQ(parse_range(h, 10000).kind, range_kind::ignore) << h;
+    EXPECT_EQ(parse_range(h, 10).kind, range_kind::ignore) << h;
   }
+}
+
+TEST(HttpRange, EmptyRepresentationIsServedWhole) {
+  // No first <= last < 0 exists: no 206 can describe a range of it.
+  for (const std::string_view h : {"bytes=0-", "bytes=-1", "bytes=-5", "bytes=-0", "bytes=0-0"}) {
+    EXPECT_EQ(parse_range(h, 0).kind, range_kind::ignore) << h;
+  }
+}
+
+TEST(HttpRange, TheLastByteOfTheLargestValue) {
+  constexpr std::uint64_t max = ~std::uint64_t{0};
+  EXPECT_EQ(parse_range("bytes=-1", max).range, (byte_range{max - 1, max - 1}));
+  const auto all = parse_range("bytes=0-", max);
+  EXPECT_EQ(all.kind, range_kind::satisfiable);
+  EXPECT_EQ(all.range, (byte_range{0, max - 1}));
+  EXPECT_EQ(all.range.length(), max);
 }
 
 TEST(HttpEtag, WeakComparison) {
@@ -149,21 +191,38 @@ TEST(HttpEtag, WeakComparison) {
   EXPECT_TRUE(etag_matches("W/\"abc\"", "\"abc\""));
   EXPECT_TRUE(etag_matches("\"abc\"", "W/\"abc\""));
   EXPECT_TRUE(etag_matches("\"x\", \"abc\"", "\"abc\""));
+  EXPECT_TRUE(etag_matches("\"x\",W/\"abc\"", "\"abc\""));
   EXPECT_TRUE(etag_matches(" \"x\" ,W/\"abc\" , ", "\"abc\""));
+  EXPECT_TRUE(etag_matches(" , \"x\" ,\t,\"abc\" , ", "\"abc\""));  // empty elements
+  EXPECT_TRUE(etag_matches("\"a,b\", \"abc\"", "\"abc\""));         // a comma inside a tag
   EXPECT_TRUE(etag_matches("*", "\"abc\""));
   EXPECT_TRUE(etag_matches(" * ", "\"abc\""));
   EXPECT_TRUE(etag_matches("\"\"", "\"\""));
-  EXPECT_FALSE(etag_matches("\"abcd\"", "\"abc\""));
-  EXPECT_FALSE(etag_matches("\"ABC\"", "\"abc\""));
-  EXPECT_FALSE(etag_matches("", "\"abc\""));
-  EXPECT_FALSE(etag_matches("abc", "\"abc\""));
-  EXPECT_FALSE(etag_matches("\"abc", "\"abc\""));
-  EXPECT_FALSE(etag_matches("\"abc\" \"x\"", "\"abc\""));
-  EXPECT_FALSE(etag_matches("\"abc\", junk", "\"abc\""));
-  EXPECT_FALSE(etag_matches("w/\"abc\"", "\"abc\""));
-  EXPECT_FALSE(etag_matches("\"a b\"", "\"a b\""));
+}
+
+TEST(HttpEtag, NoMatch) {
+  for (const std::string_view header : {
+           "\"abcd\"",
+           "\"ABC\"",
+           "",
+           " ",
+           "abc",
+           "\"abc",
+           "W/abc",
+           "w/\"abc\"",
+           R"("ab"c")",
+           R"("x" "abc")",
+           R"("x";"abc")",
+           // A malformed list matches nothing, not even a tag before the fault.
+           "\"abc\" \"x\"",
+           "\"abc\", junk",
+           "*, \"abc\"",
+       }) {
+    EXPECT_FALSE(etag_matches(header, "\"abc\"")) << header;
+  }
+  EXPECT_FALSE(etag_matches("\"a b\"", "\"a b\""));  // not an entity-tag
   EXPECT_FALSE(etag_matches("\"abc\"", "abc"));
-  EXPECT_FALSE(etag_matches("*, \"abc\"", "\"abc\""));
+  EXPECT_FALSE(etag_matches("\"\"", "not-quoted"));
 }
 
 TEST(HttpOriginForm, FromEachTargetForm) {

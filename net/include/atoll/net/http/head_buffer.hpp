@@ -1,6 +1,7 @@
-// head_buffer: the bounded line reader shared by request_parser and
-// response_parser. Not for direct use (namespace detail): it is public only
-// because the parsers hold one.
+// head_buffer and head_reader: the bounded line reader shared by
+// request_parser and response_parser, and the line structure of a head both
+// follow. Not for direct use (namespace detail): public only because the
+// parsers hold one.
 //
 // It copies the bytes of a message head into one buffer allocated once at
 // construction (limits.header_bytes), a line at a time, and checks the
@@ -11,13 +12,23 @@
 #pragma once
 
 #include <atoll/net/http/fields.hpp>
+#include <atoll/net/http/limits.hpp>
 #include <atoll/net/http/status.hpp>
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <span>
 #include <string_view>
+#include <vector>
+
+namespace atl::net::http {
+
+/// parse_state: where a parser (request_parser, response_parser) stands.
+enum class parse_state : std::uint8_t { need_more, done, failed };
+
+}  // namespace atl::net::http
 
 namespace atl::net::http::detail {
 
@@ -56,6 +67,63 @@ private:
   std::size_t line_start_ = 0;
   std::size_t last_line_start_ = 0;  // of the line next_line() returned last
   std::size_t lines_ = 0;            // complete lines kept since clear()
+};
+
+/// head_events: what a parser does with the two lines of a head that differ
+/// between requests and responses. on_start_line may end the head with
+/// head_reader::fail(); on_end_of_head must end it, with finish() or fail().
+class head_events {
+public:
+  virtual void on_start_line(std::string_view line) noexcept = 0;
+  virtual void on_end_of_head() noexcept = 0;
+
+protected:
+  ~head_events() = default;
+};
+
+/// head_reader: the line structure of a message head (RFC 9112 2.2), the
+/// same for requests and responses: up to 8 empty lines skipped (more: 400),
+/// a start line handed to on_start_line, then field lines collected (obs-fold
+/// or malformed: 400; more than limits.header_count: 431) until the empty
+/// line, which calls on_end_of_head. It keeps the parse state; fields() and
+/// the views in it point into its buffer, valid until reset().
+class head_reader {
+public:
+  /// head_reader: allocates the buffer (limits.header_bytes) and the field
+  /// table (limits.header_count) once. `too_long` is the reason given for a
+  /// start line past limits.request_line (414), a constant text.
+  head_reader(const limits& l, std::string_view too_long);
+
+  /// feed: as the parsers' feed: reads lines of `in` while the state is
+  /// need_more; returns how many bytes it used.
+  std::size_t feed(std::span<const std::byte> in, head_events& events) noexcept;
+
+  /// fail: the head is invalid; the parser answers with `s`. `why` is a
+  /// constant text.
+  void fail(status s, std::string_view why) noexcept;
+  /// finish: the head is whole and valid.
+  void finish() noexcept { state_ = parse_state::done; }
+  /// reset: empty, for the next message; keeps the buffer and table.
+  void reset() noexcept;
+
+  [[nodiscard]] parse_state state() const noexcept { return state_; }
+  [[nodiscard]] status error() const noexcept { return error_; }
+  [[nodiscard]] std::string_view error_reason() const noexcept { return reason_; }
+  [[nodiscard]] std::span<const field> fields() const noexcept { return fields_; }
+  [[nodiscard]] std::size_t buffered() const noexcept { return buffer_.size(); }
+
+private:
+  void on_line(std::string_view line, head_events& events) noexcept;
+
+  head_buffer buffer_;
+  std::vector<field> fields_;  // capacity max_fields_, reserved once
+  std::size_t max_fields_;
+  std::string_view too_long_;
+  parse_state state_ = parse_state::need_more;
+  status error_ = status::bad_request;
+  std::string_view reason_;
+  bool have_start_line_ = false;
+  std::uint8_t empty_lines_ = 0;
 };
 
 /// parse_field_line: "name: value" with a token name, no whitespace before

@@ -38,7 +38,6 @@
 #include <optional>
 #include <span>
 #include <string_view>
-#include <vector>
 
 namespace atl::net::http {
 
@@ -68,10 +67,9 @@ struct request {
   [[nodiscard]] std::optional<std::string_view> get(std::string_view name) const noexcept;
 };
 
-/// parse_state: where a parser stands.
-enum class parse_state : std::uint8_t { need_more, done, failed };
+// parse_state (where a parser stands) is in head_buffer.hpp.
 
-class request_parser {
+class request_parser final : private detail::head_events {
 public:
   /// request_parser: allocates its buffer (limits.header_bytes) and field
   /// table (limits.header_count) once, here.
@@ -89,37 +87,31 @@ public:
   /// result.
   std::size_t feed(std::span<const std::byte> in) noexcept;
 
-  [[nodiscard]] parse_state state() const noexcept { return state_; }
+  [[nodiscard]] parse_state state() const noexcept { return reader_.state(); }
   /// head: the parsed head; only when state() == parse_state::done.
   [[nodiscard]] const request& head() const noexcept;
   /// error: the status to answer with, when state() == parse_state::failed:
   /// 400, 413, 414, 431, 501 or 505 (see the top of this file).
-  [[nodiscard]] status error() const noexcept { return error_; }
+  [[nodiscard]] status error() const noexcept { return reader_.error(); }
   /// error_reason: a short constant text for the log and counters
   /// ("duplicate Content-Length").
-  [[nodiscard]] std::string_view error_reason() const noexcept { return reason_; }
+  [[nodiscard]] std::string_view error_reason() const noexcept { return reader_.error_reason(); }
 
   /// reset: ready for the next request; keeps the buffer. Views in head()
   /// become invalid.
   void reset() noexcept;
   /// buffered: bytes of head held now.
-  [[nodiscard]] std::size_t buffered() const noexcept { return buffer_.size(); }
+  [[nodiscard]] std::size_t buffered() const noexcept { return reader_.buffered(); }
 
 private:
-  void on_line(std::string_view line) noexcept;
-  void on_request_line(std::string_view line) noexcept;
-  void on_end_of_head() noexcept;
-  void fail(status s, std::string_view why) noexcept;
+  // The request line, and the Host, framing and connection rules once the
+  // head is whole (head_events).
+  void on_start_line(std::string_view line) noexcept override;
+  void on_end_of_head() noexcept override;
 
   limits limits_;
-  detail::head_buffer buffer_;
-  std::vector<field> fields_;  // capacity limits.header_count, reserved once
+  detail::head_reader reader_;
   request head_;
-  parse_state state_ = parse_state::need_more;
-  status error_ = status::bad_request;
-  std::string_view reason_;
-  bool have_request_line_ = false;
-  std::uint8_t empty_lines_ = 0;
 };
 
 }  // namespace atl::net::http

@@ -26,7 +26,6 @@
 #include <optional>
 #include <span>
 #include <string_view>
-#include <vector>
 
 namespace atl::net::http {
 
@@ -46,7 +45,7 @@ struct response {
   [[nodiscard]] std::optional<std::string_view> get(std::string_view name) const noexcept;
 };
 
-class response_parser {
+class response_parser final : private detail::head_events {
 public:
   /// response_parser: limits.request_line bounds the status line.
   explicit response_parser(const limits& l = {});
@@ -62,33 +61,27 @@ public:
 
   /// feed: as request_parser::feed: stops right after the empty line.
   std::size_t feed(std::span<const std::byte> in) noexcept;
-  [[nodiscard]] parse_state state() const noexcept { return state_; }
+  [[nodiscard]] parse_state state() const noexcept { return reader_.state(); }
   /// head: only when state() == parse_state::done.
   [[nodiscard]] const response& head() const noexcept;
   /// error: why the response is unusable (400: malformed, 413: Content-Length
   /// above limits.body, 414: status line too long, 431: head too big, 501:
   /// transfer coding not supported, 505: not HTTP/1.x).
-  [[nodiscard]] status error() const noexcept { return error_; }
-  [[nodiscard]] std::string_view error_reason() const noexcept { return reason_; }
+  [[nodiscard]] status error() const noexcept { return reader_.error(); }
+  [[nodiscard]] std::string_view error_reason() const noexcept { return reader_.error_reason(); }
   void reset() noexcept;
-  [[nodiscard]] std::size_t buffered() const noexcept { return buffer_.size(); }
+  [[nodiscard]] std::size_t buffered() const noexcept { return reader_.buffered(); }
 
 private:
-  void on_line(std::string_view line) noexcept;
-  void on_status_line(std::string_view line) noexcept;
-  void on_end_of_head() noexcept;
-  void fail(status s, std::string_view why) noexcept;
+  // The status line, and the framing of RFC 9112 6.3 once the head is whole
+  // (head_events).
+  void on_start_line(std::string_view line) noexcept override;
+  void on_end_of_head() noexcept override;
 
   limits limits_;
-  detail::head_buffer buffer_;
-  std::vector<field> fields_;
+  detail::head_reader reader_;
   response head_;
-  parse_state state_ = parse_state::need_more;
-  status error_ = status::bad_request;
-  std::string_view reason_;
-  bool have_status_line_ = false;
   bool no_body_ = false;
-  std::uint8_t empty_lines_ = 0;
 };
 
 }  // namespace atl::net::http

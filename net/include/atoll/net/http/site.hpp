@@ -132,7 +132,7 @@ struct site_file {
 
 /// serve_site_file(config, request, file): 200, 206, 304 or 416 for `file`.
 /// If-None-Match (weak comparison, lists, "*") decides alone when present;
-/// otherwise If-Modified-Since; then Range (site_range.hpp). ETag, Vary and
+/// otherwise If-Modified-Since; then Range (http::parse_range). ETag, Vary and
 /// (except on 304) Last-Modified describe the representation served.
 [[nodiscard]] site_response serve_site_file(const site_config& config, const site_request& request,
                                             const site_file& file);

@@ -6,29 +6,20 @@
 // bits are plenty to tell two versions of one file apart (a cache validator
 // does not have to resist an attacker choosing both versions), and the header
 // stays short. The same bytes give the same ETag on every backend and after
-// every restart, so caches stay valid across deployments.
+// every restart, so caches stay valid across deployments. If-None-Match is
+// compared with http::etag_matches (target.hpp).
 #pragma once
 
 #include <atoll/core/time.hpp>
 #include <atoll/devices/sha256.hpp>
 
 #include <string>
-#include <string_view>
 
 namespace atl::net {
 
 /// site_etag(digest): the strong entity tag of a value, quoted:
 /// "\"0123...\"" (32 lowercase hex digits between double quotes).
 [[nodiscard]] std::string site_etag(const sha256_digest& digest);
-
-/// site_none_match(header, etag): true when an If-None-Match value matches
-/// `etag` (a quoted entity tag such as site_etag gives) by the weak
-/// comparison that If-None-Match calls for (RFC 9110 13.1.2): "*", or any
-/// member of the comma-separated list whose opaque tag equals the one of
-/// `etag`, with or without a "W/" prefix. A malformed member ends the list:
-/// what came before it still counts, nothing after it does; so garbage never
-/// makes a match (the client then simply gets the full response).
-[[nodiscard]] bool site_none_match(std::string_view header, std::string_view etag) noexcept;
 
 /// site_not_modified_since(modified, since): true when a value last modified
 /// at `modified` has not changed after `since` (an If-Modified-Since date), at

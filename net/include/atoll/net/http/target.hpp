@@ -56,13 +56,20 @@ struct range_outcome {
 };
 
 /// parse_range: a Range field value against a representation of `size`
-/// bytes (RFC 9110 14.2). One range only: "bytes=a-b" (b past the end is cut
-/// to the end), "bytes=a-", "bytes=-n" (the last n bytes; all of them when
-/// n >= size). A first byte at or past the end, or "-0", is unsatisfiable,
-/// as is any range of an empty representation. Several ranges are ignored
-/// (RFC 9110 14.2 lets a server ignore Range; atoll sends no
-/// multipart/byteranges), as is anything malformed ("bytes=5-3", "pages=1-2").
-/// Numbers too large for 64 bits count as the largest value.
+/// bytes (RFC 9110 14.2), the one reading of Range (the static-file
+/// responder's). Only a single byte range is served; ignoring Range is
+/// always safe (RFC 9110 14.2: "A server MAY ignore the Range header field"),
+/// the client then gets all of it with 200. So:
+///   - "bytes=a-b", "bytes=a-", "bytes=-n" (one range): satisfiable, the last
+///     position cut to the end; a suffix of n >= size bytes is all of it;
+///   - a first byte at or past the end, or a suffix of 0 bytes ("-0"):
+///     unsatisfiable;
+///   - several ranges (atoll sends no multipart/byteranges), another unit
+///     ("pages=1-2"), anything malformed ("bytes=5-3", no digits, stray
+///     characters), or a representation of 0 bytes (no 206 can describe a
+///     range of it): ignore.
+/// The unit is compared without regard to case; OWS around the unit and the
+/// range is allowed. Numbers too large for 64 bits count as the largest value.
 [[nodiscard]] range_outcome parse_range(std::string_view range_header, std::uint64_t size) noexcept;
 
 /// etag_matches: whether an If-None-Match value matches `etag` (a full
