@@ -3,7 +3,12 @@
 // comparison with nginx (docs/performance.md, "http"; bench/http/run.py).
 //
 //   bench_http_server --root DIR --tls-dir DIR [--http-port N] [--https-port N]
-//                     [--max-connections N] [--logs SPEC]
+//                     [--max-connections N] [--logs SPEC] [--preload]
+//
+// --preload reads the folder once at start into memory and serves it as a
+// crunched_kv, which is how the application holds its site when it is built
+// (crunched into the program, as MirageOS does): no file system call per
+// request. Without it, the folder is a dir_kv read at every request.
 //
 // It is what `atoll build -t unix` makes of static-site with its kv_ro
 // `htdocs` device as a dir_kv (a folder read at run time, as nginx reads its
@@ -16,19 +21,28 @@
 #include <atoll/core/engine.hpp>
 #include <atoll/core/log.hpp>
 #include <atoll/devices/console_log_sink.hpp>
+#include <atoll/devices/crunched_kv.hpp>
+#include <atoll/devices/kv_ro_either.hpp>
+#include <atoll/devices/sha256.hpp>
 #include <atoll/unix/console.hpp>
 #include <atoll/unix/epoll_platform.hpp>
 #include <atoll/unix/kv_dir.hpp>
 #include <atoll/unix/random.hpp>
 #include <atoll/unix/socket_stack.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <optional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace {
 
@@ -72,9 +86,44 @@ private:
   atl::log_sink* previous_;
 };
 
-using application = static_site::unikernel<atl::unix_target::console,
-                                           atl::unix_target::socket_stack, atl::unix_target::random,
-                                           atl::unix_target::dir_kv, atl::unix_target::dir_kv>;
+using htdocs_type = atl::kv_ro_either<atl::crunched_kv, atl::unix_target::dir_kv>;
+using application =
+    static_site::unikernel<atl::unix_target::console, atl::unix_target::socket_stack,
+                           atl::unix_target::random, htdocs_type, atl::unix_target::dir_kv>;
+
+/// preloaded: every regular file beneath a folder, in memory, as the table a
+/// crunch would compile in (sorted by path).
+struct preloaded {
+  std::vector<std::string> paths;
+  std::vector<std::vector<unsigned char>> bytes;
+  std::vector<atl::crunched_file> files;
+
+  bool load(const std::string& root) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    std::vector<std::string> found;
+    for (fs::recursive_directory_iterator it(root, ec), end; !ec && it != end; it.increment(ec)) {
+      if (it->is_regular_file(ec)) found.push_back(fs::relative(it->path(), root, ec).string());
+    }
+    if (ec) return false;
+    std::sort(found.begin(), found.end());
+    paths = std::move(found);
+    bytes.reserve(paths.size());
+    for (const auto& p : paths) {
+      std::ifstream in(root + "/" + p, std::ios::binary);
+      bytes.emplace_back(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+      const auto& b = bytes.back();
+      const auto mtime = fs::last_write_time(root + "/" + p, ec);
+      const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                          std::chrono::file_clock::to_sys(mtime).time_since_epoch())
+                          .count();
+      files.push_back(
+          {paths[files.size()], b,
+           atl::sha256_of(std::span(reinterpret_cast<const std::byte*>(b.data()), b.size())), ns});
+    }
+    return true;
+  }
+};
 
 }  // namespace
 
@@ -116,7 +165,12 @@ int main(int argc, char** argv) {
   atl::unix_target::socket_stack stack(engine, *platform, stack_options);
   auto random = atl::unix_target::random::create();
   if (!random) return failure("random", random.error().message());
-  auto htdocs = atl::unix_target::dir_kv::create(root);
+  bool preload = false;
+  for (int i = 1; i < argc; ++i) preload = preload || std::strcmp(argv[i], "--preload") == 0;
+  preloaded table;
+  if (preload && !table.load(root)) return failure("--root", "cannot read the folder");
+  auto htdocs = preload ? htdocs_type::first(atl::crunched_kv::create(table.files))
+                        : htdocs_type::second(atl::unix_target::dir_kv::create(root));
   if (!htdocs) return failure("--root", htdocs.error().message());
   auto tls = atl::unix_target::dir_kv::create(tls_dir);
   if (!tls) return failure("--tls-dir", tls.error().message());

@@ -202,6 +202,62 @@ TEST(dir_kv, reads_see_changes_to_the_files) {
   EXPECT_NE(*d1, *d2);
 }
 
+TEST(dir_kv, digests_are_cached_per_file_version) {
+  temp_dir top;
+  write_file(top / "f", bytes("same size 1"));
+  auto kv = dir_kv::create(top.path(), {.digest_racy_window_ns = 0});
+  ASSERT_OK(kv);
+  sim_platform p;
+  engine e(p);
+  auto d1 = e.run(kv->digest(key("f")));
+  ASSERT_OK(d1);
+  ASSERT_OK(e.run(kv->digest(key("f"))));
+  EXPECT_EQ(kv->hashes(), 1u);  // the second came from the cache
+  // The same size and the old mtime put back: the ctime still tells.
+  struct stat before {};
+  ASSERT_EQ(::stat((top / "f").c_str(), &before), 0);
+  write_file(top / "f", bytes("same size 2"));
+  const struct timespec times[2] = {before.st_atim, before.st_mtim};
+  ASSERT_EQ(::utimensat(AT_FDCWD, (top / "f").c_str(), times, 0), 0);
+  auto d2 = e.run(kv->digest(key("f")));
+  ASSERT_OK(d2);
+  EXPECT_NE(*d1, *d2);
+  EXPECT_EQ(*d2, sha256_of(bytes("same size 2")));
+  EXPECT_EQ(kv->hashes(), 2u);
+}
+
+TEST(dir_kv, a_file_changed_just_now_is_not_cached) {
+  temp_dir top;
+  write_file(top / "f", bytes("fresh"));
+  auto kv = dir_kv::create(top.path());  // the default two-second window
+  ASSERT_OK(kv);
+  sim_platform p;
+  engine e(p);
+  ASSERT_OK(e.run(kv->digest(key("f"))));
+  ASSERT_OK(e.run(kv->digest(key("f"))));
+  EXPECT_EQ(kv->hashes(), 2u);
+}
+
+TEST(dir_kv, the_digest_cache_is_bounded) {
+  temp_dir top;
+  const std::size_t files = dir_kv::digest_cache_entries + 10;
+  for (std::size_t i = 0; i < files; ++i) {
+    write_file(top / ("f" + std::to_string(i)), bytes("file " + std::to_string(i)));
+  }
+  auto kv = dir_kv::create(top.path(), {.digest_racy_window_ns = 0});
+  ASSERT_OK(kv);
+  sim_platform p;
+  engine e(p);
+  for (std::size_t i = 0; i < files; ++i) {
+    ASSERT_OK(e.run(kv->digest(key("f" + std::to_string(i)))));
+  }
+  EXPECT_EQ(kv->hashes(), files);
+  ASSERT_OK(e.run(kv->digest(key("f" + std::to_string(files - 1)))));  // still kept
+  EXPECT_EQ(kv->hashes(), files);
+  ASSERT_OK(e.run(kv->digest(key("f0"))));  // pushed out by the later ones
+  EXPECT_EQ(kv->hashes(), files + 1);
+}
+
 TEST(dir_kv, bufs_are_charged_to_the_budget) {
   temp_dir top;
   write_file(top / "f", pattern(3000, 2));

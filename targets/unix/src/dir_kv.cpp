@@ -11,6 +11,7 @@
 #include <string>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 #include <utility>
 
@@ -109,13 +110,18 @@ result<dir_kv> dir_kv::create(std::string_view dir, const dir_kv_options& option
 }
 
 dir_kv::dir_kv(dir_kv&& other) noexcept
-    : fd_(std::exchange(other.fd_, -1)), options_(other.options_) {}
+    : fd_(std::exchange(other.fd_, -1)),
+      options_(other.options_),
+      digests_(std::move(other.digests_)),
+      hashes_(other.hashes_) {}
 
 dir_kv& dir_kv::operator=(dir_kv&& other) noexcept {
   if (this != &other) {
     if (fd_ >= 0) ::close(fd_);
     fd_ = std::exchange(other.fd_, -1);
     options_ = other.options_;
+    digests_ = std::move(other.digests_);
+    hashes_ = other.hashes_;
   }
   return *this;
 }
@@ -144,7 +150,7 @@ result<dir_kv::entry_info> dir_kv::stat_value(const kv_key& key) const noexcept 
   return info;
 }
 
-result<int> dir_kv::open_value(const kv_key& key, std::uint64_t& size) const noexcept {
+result<int> dir_kv::open_value(const kv_key& key, file_version& version) const noexcept {
   ATOLL_TRY(const entry_info info, stat_value(key));
   (void)info;
   // O_NONBLOCK: should the file have been swapped for a FIFO since the
@@ -156,15 +162,20 @@ result<int> dir_kv::open_value(const kv_key& key, std::uint64_t& size) const noe
   if (!S_ISREG(st.st_mode)) {
     return error(errc::not_found, "'", key.text(), "' is not a regular file");
   }
-  size = static_cast<std::uint64_t>(st.st_size);
+  version.device = static_cast<std::uint64_t>(st.st_dev);
+  version.inode = static_cast<std::uint64_t>(st.st_ino);
+  version.size = static_cast<std::uint64_t>(st.st_size);
+  version.mtime_ns = std::int64_t{st.st_mtim.tv_sec} * 1'000'000'000 + st.st_mtim.tv_nsec;
+  version.ctime_ns = std::int64_t{st.st_ctim.tv_sec} * 1'000'000'000 + st.st_ctim.tv_nsec;
   return guard.release();
 }
 
 result<buf> dir_kv::read_range(const kv_key& key, std::uint64_t offset, std::uint64_t length,
                                bool whole) const noexcept {
-  std::uint64_t size = 0;
-  ATOLL_TRY(const int fd, open_value(key, size));
+  file_version version;
+  ATOLL_TRY(const int fd, open_value(key, version));
   const fd_guard guard(fd);
+  const std::uint64_t size = version.size;
   if (offset > size) {
     return error(errc::invalid_argument, "offset ", offset, " is past the end (", size, ")");
   }
@@ -179,9 +190,16 @@ result<buf> dir_kv::read_range(const kv_key& key, std::uint64_t offset, std::uin
 }
 
 result<sha256_digest> dir_kv::hash(const kv_key& key) const noexcept {
-  std::uint64_t size = 0;
-  ATOLL_TRY(const int fd, open_value(key, size));
+  file_version version;
+  ATOLL_TRY(const int fd, open_value(key, version));
   const fd_guard guard(fd);
+  if (digests_) {
+    for (const cached_digest& c : digests_->slots) {
+      if (c.used && c.version == version) return c.digest;
+    }
+  }
+  ++hashes_;
+  const std::uint64_t size = version.size;
   constexpr std::size_t chunk = std::size_t{64} * 1024;
   const std::unique_ptr<std::byte[]> buffer(new (std::nothrow) std::byte[chunk]);
   if (!buffer) return error(errc::no_memory, "no memory to hash '", key.text(), "'");
@@ -192,7 +210,23 @@ result<sha256_digest> dir_kv::hash(const kv_key& key) const noexcept {
     h.update(std::span<const std::byte>(buffer.get(), n));
     done += n;
   }
-  return h.finish();
+  const sha256_digest digest = h.finish();
+  remember(version, digest);
+  return digest;
+}
+
+void dir_kv::remember(const file_version& version, const sha256_digest& digest) const noexcept {
+  struct timespec now {};
+  if (::clock_gettime(CLOCK_REALTIME, &now) != 0) return;
+  const std::int64_t now_ns = std::int64_t{now.tv_sec} * 1'000'000'000 + now.tv_nsec;
+  if (now_ns - version.ctime_ns < options_.digest_racy_window_ns) return;  // racy: see the header
+  if (!digests_) {
+    digests_.reset(new (std::nothrow) digest_cache());
+    if (!digests_) return;  // no cache: every digest is computed, as before
+  }
+  cached_digest& slot = digests_->slots[digests_->next];
+  digests_->next = (digests_->next + 1) % digest_cache_entries;
+  slot = cached_digest{version, digest, true};
 }
 
 result<std::optional<kv_kind>> dir_kv::kind(const kv_key& key) const noexcept {

@@ -13,8 +13,13 @@
 //     list().
 //   - A key whose resolution leaves the directory is errc::permission_denied;
 //     list() leaves such symlinks out.
-//   - last_modified is the file's mtime (statx); the digest is computed from
-//     the file's bytes at each call (nothing is cached: the files may change).
+//   - last_modified is the file's mtime (statx). The digest is computed from
+//     the file's bytes and kept in a bounded cache (digest_cache_entries)
+//     under the file's identity and version: device, inode, size, mtime and
+//     ctime. A write changes ctime, which no one can set back, so a changed
+//     file is hashed again; a file changed in the last two seconds is not
+//     cached at all, as a second write in the same timestamp tick would not
+//     show (git's "racy" rule).
 //   - Values larger than options.max_value_size are errc::limit_exceeded for
 //     get() (get_partial() of a smaller range works); digest() streams.
 //   - I/O is synchronous: the event loop waits while the host reads.
@@ -29,8 +34,10 @@
 #include <atoll/devices/kv_ro.hpp>
 #include <atoll/devices/sha256.hpp>
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -43,6 +50,9 @@ struct dir_kv_options {
   /// The bufs returned are charged to this budget when given; it must
   /// outlive them.
   memory_budget* budget = nullptr;
+  /// A digest is cached only for a file whose ctime is at least this old
+  /// (see above); tests set 0.
+  std::int64_t digest_racy_window_ns = 2'000'000'000;
 };
 
 class dir_kv {
@@ -76,7 +86,33 @@ public:
   [[nodiscard]] result<std::optional<kv_kind>> kind(const kv_key& key) const noexcept;
   [[nodiscard]] result<sha256_digest> hash(const kv_key& key) const noexcept;
 
+  /// The digests kept, at most.
+  static constexpr std::size_t digest_cache_entries = 256;
+  /// hashes: the files hashed so far (digests not found in the cache).
+  [[nodiscard]] std::uint64_t hashes() const noexcept { return hashes_; }
+
 private:
+  /// file_version: what identifies one version of a file's bytes.
+  struct file_version {
+    std::uint64_t device = 0;
+    std::uint64_t inode = 0;
+    std::uint64_t size = 0;
+    std::int64_t mtime_ns = 0;
+    std::int64_t ctime_ns = 0;
+    friend bool operator==(const file_version&, const file_version&) = default;
+  };
+  struct cached_digest {
+    file_version version;
+    sha256_digest digest{};
+    bool used = false;
+  };
+  /// digest_cache: a fixed table, replaced round-robin; on the heap so that
+  /// moving the device keeps it.
+  struct digest_cache {
+    std::array<cached_digest, digest_cache_entries> slots{};
+    std::size_t next = 0;
+  };
+
   struct entry_info {
     std::optional<kv_kind> kind;  // nullopt: a file of another type
     std::uint64_t size = 0;
@@ -85,10 +121,13 @@ private:
   dir_kv(int fd, const dir_kv_options& options) noexcept : fd_(fd), options_(options) {}
   [[nodiscard]] result<entry_info> stat_key(const kv_key& key) const noexcept;
   [[nodiscard]] result<entry_info> stat_value(const kv_key& key) const noexcept;
-  [[nodiscard]] result<int> open_value(const kv_key& key, std::uint64_t& size) const noexcept;
+  [[nodiscard]] result<int> open_value(const kv_key& key, file_version& version) const noexcept;
+  void remember(const file_version& version, const sha256_digest& digest) const noexcept;
 
   int fd_ = -1;
   dir_kv_options options_;
+  mutable std::unique_ptr<digest_cache> digests_;  // made at the first digest
+  mutable std::uint64_t hashes_ = 0;
 };
 
 static_assert(kv_ro<dir_kv>);
