@@ -27,7 +27,7 @@ inline shell_result sh(const std::string& command, std::string_view input = {}) 
     in.write(input.data(), static_cast<std::streamsize>(input.size()));
   }
   shell_result r;
-  std::FILE* pipe = ::popen((command + " < " + in_path).c_str(), "r");
+  std::FILE* pipe = ::popen(("(" + command + ") < " + in_path).c_str(), "r");
   if (pipe == nullptr) return r;
   char chunk[4096];
   std::size_t n = 0;
