@@ -1,7 +1,6 @@
 // bench/store's atoll sides: branch::set on the memory and block backends,
 // reads at the head, and opening a large block store.
 #include "sides.hpp"
-
 #include <atoll/core/engine.hpp>
 #include <atoll/store/block_backend.hpp>
 #include <atoll/store/branch.hpp>
@@ -33,7 +32,8 @@ task<result<long>> commit_loop(branch& b, any_backend& backend, int commits, int
   long done = 0;
   for (int i = 0; i < commits; ++i) {
     const std::string value = "value " + std::to_string(i) + "\n";
-    ATOLL_CO_TRY(auto id, co_await b.set(file, std::as_bytes(std::span(value.data(), value.size())), info_at(i)));
+    ATOLL_CO_TRY(auto id, co_await b.set(file, std::as_bytes(std::span(value.data(), value.size())),
+                                         info_at(i)));
     (void)id;
     if (flush_every > 0 && (i + 1) % flush_every == 0) ATOLL_CO_TRYV(co_await backend.flush());
     ++done;
@@ -101,7 +101,8 @@ side_result atoll_memory_commits(int commits) {
 side_result atoll_block_commits(const std::string& path, int commits, int flush_every) {
   host h;
   // 512 MiB, sparse: room for the biggest run in one half.
-  auto file = unix_target::file_block::create(path, {.sector_size = 4096, .create_sectors = 131072});
+  auto file =
+      unix_target::file_block::create(path, {.sector_size = 4096, .create_sectors = 131072});
   if (!file) return {};
   block_ref<unix_target::file_block> dev(*file);
   const auto start = clock_type::now();
@@ -121,11 +122,13 @@ side_result atoll_block_open(const std::string& path) { return atoll_block_reads
 
 side_result git_cli_commits(const std::string& dir, int commits) {
   side_result out;
-  const std::string init = "git init -q " + dir + " && cd " + dir +
-                           " && git config user.name bench && git config user.email bench@localhost";
+  const std::string init =
+      "git init -q " + dir + " && cd " + dir +
+      " && git config user.name bench && git config user.email bench@localhost";
   if (std::system(init.c_str()) != 0) return out;
-  const std::string loop = "cd " + dir + " && for i in $(seq 1 " + std::to_string(commits) +
-                           "); do echo \"value $i\" > file && git add file && git commit -q -m bench || exit 1; done";
+  const std::string loop =
+      "cd " + dir + " && for i in $(seq 1 " + std::to_string(commits) +
+      "); do echo \"value $i\" > file && git add file && git commit -q -m bench || exit 1; done";
   const auto start = clock_type::now();
   const int rc = std::system(loop.c_str());
   out.seconds = std::chrono::duration<double>(clock_type::now() - start).count();

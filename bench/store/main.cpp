@@ -63,7 +63,8 @@ int main(int argc, char** argv) {
     std::printf("  ratio block (batched) / libgit2: %.1fx;  block (per commit) / libgit2: %.1fx\n",
                 block.rate() / lg2.rate(), block_each.rate() / lg2.rate());
   }
-  if (cli.rate() > 0) std::printf("  ratio block (batched) / git commit: %.1fx\n", block.rate() / cli.rate());
+  if (cli.rate() > 0)
+    std::printf("  ratio block (batched) / git commit: %.1fx\n", block.rate() / cli.rate());
 
   std::printf("store: reads of the file at the head\n");
   line("atoll block backend", atoll_block_reads(dir + "/batched.img", commits), "reads");

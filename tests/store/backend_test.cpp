@@ -12,10 +12,13 @@ namespace {
 struct memory_factory {
   static constexpr std::size_t max_object_size = 1 << 20;
   static constexpr bool sha256 = true;
+  sim_platform platform;
+  engine e{platform};
   std::unique_ptr<memory_backend> backend;
   std::unique_ptr<backend_ref<memory_backend>> ref;
 
-  any_backend* make(engine&, hash_format f) {
+  engine& loop() { return e; }
+  any_backend* make(hash_format f) {
     backend = std::make_unique<memory_backend>(
         f, memory_backend_limits{.max_object_size = max_object_size});
     ref = std::make_unique<backend_ref<memory_backend>>(*backend);
@@ -26,12 +29,15 @@ struct memory_factory {
 struct block_factory {
   static constexpr std::size_t max_object_size = 1 << 20;
   static constexpr bool sha256 = true;
+  sim_platform platform;
+  engine e{platform};
   std::unique_ptr<memory_block> device;
   std::unique_ptr<block_ref<memory_block>> device_ref;
   std::unique_ptr<block_backend> backend;
   std::unique_ptr<backend_ref<block_backend>> ref;
 
-  any_backend* make(engine& e, hash_format f) {
+  engine& loop() { return e; }
+  any_backend* make(hash_format f) {
     device = std::make_unique<memory_block>(
         memory_block::create(memory_block_options{.sector_size = 512, .sector_count = 16384})
             .value());

@@ -2,7 +2,9 @@
 // suite, for every backend: memory, block, git.
 //
 // Factory:
-//   any_backend* make(engine& e, hash_format f);  // an empty backend of that
+//   engine& loop();                               // the engine tasks run on (the
+//                                                 // factory owns it and its platform)
+//   any_backend* make(hash_format f);             // an empty backend of that
 //                                                 // format, or nullptr after
 //                                                 // a test failure
 //   static constexpr std::size_t max_object_size; // its configured limit
@@ -20,11 +22,15 @@ using atl::conformance::bytes;
 using atl::conformance::text;
 
 template <class Factory>
-class backend_conformance : public atl::conformance::engine_fixture<Factory> {
+class backend_conformance : public ::testing::Test {
 protected:
-  any_backend* backend(hash_format f = hash_format::sha1) {
-    return this->factory_.make(this->engine_, f);
+  template <class T>
+  T run(task<T> t) {
+    return factory_.loop().run(std::move(t));
   }
+  any_backend* backend(hash_format f = hash_format::sha1) { return factory_.make(f); }
+
+  Factory factory_;
 };
 
 TYPED_TEST_SUITE_P(backend_conformance);
