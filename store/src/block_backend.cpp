@@ -88,6 +88,10 @@ task<result<std::unique_ptr<block_backend>>> block_backend::open(engine& e, any_
   std::unique_ptr<block_backend> b(new block_backend(e, dev, options));
   b->super_ = *best;
   ATOLL_CO_TRYV(co_await b->recover());
+  if (b->damaged_ && !options.open_damaged) {
+    co_return error(errc::corrupt, "store: batch ", *b->damaged_,
+                    " fails its checksum while later batches are intact: the device is damaged");
+  }
   co_return b;
 }
 
@@ -104,6 +108,7 @@ task<result<void>> block_backend::recover() {
   index_.clear();
   refs_.clear();
   recovered_ = 0;
+  damaged_.reset();
   sequence_ = 0;
   chain_ = 0;
   const std::uint64_t start = half_start(super_.half);
@@ -125,7 +130,21 @@ task<result<void>> block_backend::recover() {
     if (!r) co_return device_error(r.error(), "store: reading the log");
     const auto payload =
         std::span<const std::byte>(batch).subspan(block_log::header_size, h->payload_size);
-    if (block_log::crc(payload) != h->payload_crc) break;  // torn: the log ends before it
+    if (block_log::crc(payload) != h->payload_crc) {
+      // Torn by a crash, if it was the last batch written; damaged, if the
+      // batch after it is intact (it was written after this one's flush).
+      const std::uint64_t next = log_end_ + sectors;
+      if (next < end) {
+        r = co_await dev_.read(sector(next), head);
+        if (!r) co_return device_error(r.error(), "store: reading the log");
+        auto after = block_log::decode_header(head);
+        if (after && after->generation == super_.generation && after->sequence == sequence_ + 1 &&
+            after->previous == h->chain()) {
+          damaged_ = sequence_;
+        }
+      }
+      break;
+    }
     std::size_t pos = 0;
     while (pos < payload.size()) {
       auto rec = block_log::next_record(super_.format, payload, pos);
@@ -175,6 +194,7 @@ task<result<object_id>> block_backend::write(object_kind kind, std::span<const s
     co_return error(errc::limit_exceeded, "store: object larger than ", options_.max_object_size,
                     " bytes");
   }
+  if (damaged_) co_return error(errc::permission_denied, "store: opened damaged, read-only");
   const object_id id = hash_object(super_.format, kind, payload);
   if (index_.contains(id)) co_return id;
   if (index_.size() >= options_.max_objects)
@@ -186,8 +206,14 @@ task<result<object_id>> block_backend::write(object_kind kind, std::span<const s
   index_.emplace(id, location{tag_pending, static_cast<std::uint32_t>(data_offset),
                               static_cast<std::uint32_t>(payload.size()), kind, true});
   if (pending_.size() >= options_.spill_bytes) {
+    // Written and flushed: a batch is never written before the one before
+    // it is durable, so only the last batch can be torn (see open()).
     ATOLL_CO_TRYV(co_await lock());
     auto w = co_await write_pending();
+    if (w) {
+      auto f = co_await dev_.flush();
+      if (!f) w = device_error(f.error(), "store: flushing the device");
+    }
     unlock();
     if (!w) co_return w.error();
   }
@@ -305,6 +331,7 @@ task<result<void>> block_backend::update_ref(std::string_view name,
                                              std::optional<object_id> expected,
                                              std::optional<object_id> desired) {
   ATOLL_CO_TRYV(check_ref_name(name));
+  if (damaged_) co_return error(errc::permission_denied, "store: opened damaged, read-only");
   for (const auto* id : {&expected, &desired}) {
     if (*id && (*id)->format() != super_.format)
       co_return error(errc::invalid_argument, "store: id of another format");
@@ -419,8 +446,10 @@ task<result<void>> block_backend::compact(std::span<const object_id> live) {
 }
 
 block_backend::usage block_backend::stats() const noexcept {
-  return usage{half_sectors(), log_end_ - half_start(super_.half), super_.generation, index_.size(),
-               recovered_};
+  return usage{half_sectors(),      log_end_ - half_start(super_.half),
+               super_.generation,   index_.size(),
+               recovered_,          damaged_.has_value(),
+               damaged_.value_or(0)};
 }
 
 }  // namespace atl::store

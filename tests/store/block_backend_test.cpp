@@ -141,6 +141,38 @@ TEST_F(BlockTest, CorruptObjectIsDetectedNotReturned) {
   EXPECT_ERRC(run((*again)->read(id)), errc::not_found);
 }
 
+TEST_F(BlockTest, DamageBeforeIntactBatchesIsReportedNotHidden) {
+  make_device(1024, false);
+  auto b = create();
+  const auto id = run(b->write(object_kind::blob, bytes(std::string(2000, 'q')))).value();
+  ASSERT_OK(run(b->update_ref("refs/heads/main", std::nullopt, id)));
+  ASSERT_OK(run(b->flush()));
+  const auto later = run(b->write(object_kind::blob, bytes("later"))).value();
+  ASSERT_OK(run(b->update_ref("refs/heads/later", std::nullopt, later)));
+  ASSERT_OK(run(b->flush()));
+  b.reset();
+  // Damage the first batch's payload (its bytes of 'q').
+  const auto all = device_->contents();
+  const auto at =
+      std::string_view(reinterpret_cast<const char*>(all.data()), all.size()).find("qqqq");
+  ASSERT_NE(at, std::string_view::npos);
+  std::vector<std::byte> one(sector_bytes);
+  ASSERT_OK(run(device_->read(sector((at + 700) / sector_bytes), one)));
+  one[(at + 700) % sector_bytes] = std::byte{'Q'};
+  ASSERT_OK(run(device_->write(sector((at + 700) / sector_bytes), one)));
+  // Not a torn tail: refused with the reason...
+  auto refused = reopen();
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code(), errc::corrupt);
+  EXPECT_NE(refused.error().message().find("damaged"), std::string_view::npos);
+  // ...or opened read-only for rescue, the damage in its stats.
+  auto rescue = reopen(block_backend_options{.open_damaged = true});
+  ASSERT_TRUE(rescue) << rescue.error().message();
+  EXPECT_TRUE((*rescue)->stats().damaged);
+  EXPECT_EQ((*rescue)->stats().damaged_batch, 0u);
+  EXPECT_ERRC(run((*rescue)->write(object_kind::blob, bytes("x"))), errc::permission_denied);
+}
+
 TEST_F(BlockTest, FullDeviceThenCompaction) {
   make_device(2 + 2 * 64, false);  // 32 KiB per half
   auto b = create(block_backend_options{.spill_bytes = 4096});

@@ -14,6 +14,9 @@
 // standard error and exit status 2.
 #include "cert_command.hpp"
 #include "commands.hpp"
+#if ATOLL_HAVE_STORE
+#include "store_command.hpp"
+#endif
 
 #include <cstdio>
 #include <string>
@@ -30,6 +33,8 @@ constexpr const char* usage_text =
     "       atoll crunch FOLDER OUT FN      write FOLDER's files as C++ (for the build)\n"
     "       atoll cert ACTION [OPTIONS]     certificates and keys: ca, server, client,\n"
     "                                       self-signed, bitcoin (atoll cert help)\n"
+    "       atoll store ACTION STORE ...    a store's branches, log, show, diff, fsck,\n"
+    "                                       export, import; init (atoll store help)\n"
     "DIR defaults to the application configured from this folder (./.atoll-current).\n";
 
 }  // namespace
@@ -49,6 +54,9 @@ int main(int argc, char** argv) {
   if (command == "clean") return clean_command(args);
   if (command == "crunch") return crunch_command(args);
   if (command == "cert") return cert::cert_command(args);
+#if ATOLL_HAVE_STORE
+  if (command == "store") return store::store_command(args);
+#endif
   if (command == "help" || command == "--help" || command == "-h") {
     std::fputs(usage_text, stdout);
     return 0;

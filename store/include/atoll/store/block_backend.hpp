@@ -37,6 +37,8 @@ struct block_backend_options {
   std::size_t max_object_size = default_max_object_size;
   std::size_t max_objects = std::size_t{1} << 24;
   std::size_t max_refs = 1 << 16;
+  /// Open a damaged log anyway, read-only, for fsck and rescue (see open).
+  bool open_damaged = false;
 };
 
 class block_backend {
@@ -47,6 +49,11 @@ public:
                                                              hash_format format,
                                                              block_backend_options options = {});
   /// open(e, dev): opens the store on `dev`, recovering after a crash.
+  /// Every batch is written and flushed before the next is started, so
+  /// only the last batch can be torn by a crash; a batch that fails its
+  /// checksum while the next one is intact is damage, not a crash, and open
+  /// fails with errc::corrupt saying so, unless options.open_damaged, which
+  /// opens the intact prefix read-only and reports the damage in stats().
   static task<result<std::unique_ptr<block_backend>>> open(engine& e, any_block& dev,
                                                            block_backend_options options = {});
 
@@ -73,6 +80,8 @@ public:
     std::uint64_t generation = 0;
     std::size_t objects = 0;
     std::uint64_t batches_recovered = 0;  ///< batches applied at open
+    bool damaged = false;                 ///< a damaged batch ends the log (open_damaged)
+    std::uint64_t damaged_batch = 0;      ///< its sequence number
   };
   [[nodiscard]] usage stats() const noexcept;
 
@@ -108,6 +117,7 @@ private:
   std::uint64_t sequence_ = 0;  ///< of the next batch
   std::uint64_t chain_ = 0;     ///< of the last batch written
   std::uint64_t recovered_ = 0;
+  std::optional<std::uint64_t> damaged_;  ///< sequence of a damaged batch with an intact successor
   std::unordered_map<object_id, location, object_id_hash> index_;
   std::map<std::string, object_id, std::less<>> refs_;
   std::map<std::string, object_id, std::less<>> disk_refs_;  ///< as the written log has them
