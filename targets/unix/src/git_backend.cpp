@@ -280,3 +280,109 @@ task<result<void>> git_backend::flush() {
 }
 
 }  // namespace atl::unix_target
+
+namespace atl::unix_target {
+namespace {
+
+// A remote's failure: unreachable when the network or the transport failed.
+error remote_failure(int rc, std::string_view what) {
+  const git_error* e = git_error_last();
+  if (e != nullptr && (e->klass == GIT_ERROR_NET || e->klass == GIT_ERROR_HTTP ||
+                       e->klass == GIT_ERROR_OS || e->klass == GIT_ERROR_SSL)) {
+    return error(errc::unreachable, "libgit2: ", what, ": ",
+                 e->message != nullptr ? e->message : "");
+  }
+  return git_failure(rc, what);
+}
+
+struct strings {
+  std::vector<char*> pointers;
+  git_strarray array{};
+  explicit strings(std::vector<std::string>& items) {
+    for (auto& s : items) pointers.push_back(s.data());
+    array.strings = pointers.data();
+    array.count = pointers.size();
+  }
+};
+
+struct push_outcome {
+  std::string rejected;  // "ref: why" of the first refused update
+};
+
+int on_push_update(const char* refname, const char* status, void* payload) {
+  auto* out = static_cast<push_outcome*>(payload);
+  if (status != nullptr && out->rejected.empty())
+    out->rejected = std::string(refname) + ": " + status;
+  return 0;
+}
+
+}  // namespace
+
+task<result<std::unique_ptr<git_backend>>> git_backend::clone(worker& w, std::string url,
+                                                              std::string path,
+                                                              git_backend_options options) {
+  auto job = [url, path]() -> result<repo_ptr> {
+    git_libgit2_init();
+    auto r = std::make_shared<git_backend::repository>();
+    git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
+    git_clone_options opts = GIT_CLONE_OPTIONS_INIT;
+    opts.bare = 1;
+    const int rc = git_clone(&r->repo, url.c_str(), path.c_str(), &opts);
+    if (rc != 0) return remote_failure(rc, "clone");
+    const int odb = git_repository_odb(&r->odb, r->repo);
+    if (odb != 0) return git_failure(odb, "odb");
+    return r;
+  };
+  ATOLL_CO_TRY(auto repo, co_await w.run<repo_ptr>(std::move(job), options.timeout));
+  co_return std::unique_ptr<git_backend>(new git_backend(w, options, std::move(repo)));
+}
+
+task<result<void>> git_backend::fetch(std::string url, std::vector<std::string> refspecs) {
+  auto job = [repo = repo_, url, refspecs]() mutable -> result<std::monostate> {
+    git_remote* remote = nullptr;
+    int rc = git_remote_create_anonymous(&remote, repo->repo, url.c_str());
+    if (rc != 0) return remote_failure(rc, "fetch");
+    strings specs(refspecs);
+    git_fetch_options opts = GIT_FETCH_OPTIONS_INIT;
+    rc = git_remote_fetch(remote, &specs.array, &opts, "atoll fetch");
+    git_remote_free(remote);
+    if (rc != 0) return remote_failure(rc, "fetch");
+    return std::monostate{};
+  };
+  ATOLL_CO_TRY(auto done, co_await worker_.run<std::monostate>(std::move(job), options_.timeout));
+  (void)done;
+  co_return ok();
+}
+
+task<result<void>> git_backend::push(std::string url, std::vector<std::string> refspecs) {
+  auto job = [repo = repo_, url, refspecs]() mutable -> result<std::monostate> {
+    git_remote* remote = nullptr;
+    int rc = git_remote_create_anonymous(&remote, repo->repo, url.c_str());
+    if (rc != 0) return remote_failure(rc, "push");
+    strings specs(refspecs);
+    push_outcome outcome;
+    git_push_options opts = GIT_PUSH_OPTIONS_INIT;
+    opts.callbacks.push_update_reference = on_push_update;
+    opts.callbacks.payload = &outcome;
+    rc = git_remote_push(remote, &specs.array, &opts);
+    git_remote_free(remote);
+    if (rc != 0) {
+      const git_error* e = git_error_last();
+      if (rc == GIT_ENONFASTFORWARD ||
+          (e != nullptr && e->message != nullptr &&
+           (std::strstr(e->message, "fast-forward") != nullptr ||
+            std::strstr(e->message, "not present locally") != nullptr))) {
+        return error(errc::conflict, "git: push refused, the histories diverged: ", e->message);
+      }
+      return remote_failure(rc, "push");
+    }
+    if (!outcome.rejected.empty())
+      return error(errc::conflict, "git: push refused: ", outcome.rejected);
+    return std::monostate{};
+  };
+  ATOLL_CO_TRY(auto done, co_await worker_.run<std::monostate>(std::move(job), options_.timeout));
+  (void)done;
+  co_return ok();
+}
+
+}  // namespace atl::unix_target

@@ -53,6 +53,24 @@ public:
   task<result<std::vector<store::ref_entry>>> list_refs(std::string_view prefix);
   task<result<void>> flush();
 
+  // Sync with Git remotes (a path, file:// or http:// URL), through libgit2
+  // on the worker with the backend's timeout. A remote that cannot be
+  // reached is errc::unreachable, one that does not answer in time
+  // errc::timed_out; nothing local changes then.
+
+  /// clone(w, url, path, options): a bare clone of `url` at `path`, opened.
+  static task<result<std::unique_ptr<git_backend>>> clone(worker& w, std::string url,
+                                                          std::string path,
+                                                          git_backend_options options = {});
+  /// fetch(url, refspecs): the remote's objects and refs as the refspecs map
+  /// them ("+refs/heads/*:refs/remotes/origin/*").
+  task<result<void>> fetch(std::string url, std::vector<std::string> refspecs);
+  /// push(url, refspecs): sends "refs/heads/main:refs/heads/main" and the
+  /// like; a remote that refuses an update (not a fast-forward: the
+  /// histories diverged) is errc::conflict naming the ref, and the remote
+  /// keeps its value.
+  task<result<void>> push(std::string url, std::vector<std::string> refspecs);
+
   struct repository;  ///< libgit2's handles, touched only on the worker thread
 
 private:
