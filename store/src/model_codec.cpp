@@ -1,6 +1,7 @@
 // The model's codec bridge (tree_entries.hpp): trees and commits as the
 // model sees them, to and from Git's bytes.
 #include "tree_entries.hpp"
+#include <atoll/store/objects.hpp>
 #include <atoll/store/repo.hpp>
 
 #include <algorithm>
@@ -35,58 +36,6 @@ void append_octal(std::string& out, std::uint32_t v) {
   char digits[12];
   auto [end, ec] = std::to_chars(digits, digits + sizeof digits, v, 8);
   out.append(digits, end);
-}
-
-void append_signature(std::string& out, const char* role, const commit_info& info) {
-  out += role;
-  out += ' ';
-  out += info.name;
-  out += " <";
-  out += info.email;
-  out += "> ";
-  char digits[24];
-  const std::int64_t seconds = info.time.time_since_epoch().count() / 1'000'000'000;
-  auto [end, ec] = std::to_chars(digits, digits + sizeof digits, seconds);
-  out.append(digits, end);
-  const std::int32_t tz = info.tz_minutes;
-  const std::int32_t magnitude = tz < 0 ? -tz : tz;
-  out += tz < 0 ? " -" : " +";
-  const std::int32_t hhmm = magnitude / 60 * 100 + magnitude % 60;
-  char tzd[5] = {static_cast<char>('0' + hhmm / 1000), static_cast<char>('0' + hhmm / 100 % 10),
-                 static_cast<char>('0' + hhmm / 10 % 10), static_cast<char>('0' + hhmm % 10), 0};
-  out += tzd;
-  out += '\n';
-}
-
-result<commit_info> parse_signature(std::string_view line) {
-  const auto lt = line.find(" <");
-  const auto gt = line.find("> ", lt == std::string_view::npos ? 0 : lt);
-  if (lt == std::string_view::npos || gt == std::string_view::npos) {
-    return error(errc::corrupt, "bad signature");
-  }
-  commit_info info;
-  info.name = std::string(line.substr(0, lt));
-  info.email = std::string(line.substr(lt + 2, gt - lt - 2));
-  std::string_view rest = line.substr(gt + 2);
-  const auto space = rest.find(' ');
-  if (space == std::string_view::npos) return error(errc::corrupt, "bad signature time");
-  std::int64_t seconds = 0;
-  auto [end, ec] = std::from_chars(rest.data(), rest.data() + space, seconds);
-  if (ec != std::errc{} || end != rest.data() + space)
-    return error(errc::corrupt, "bad signature time");
-  std::string_view tz = rest.substr(space + 1);
-  if (tz.size() != 5 || (tz[0] != '+' && tz[0] != '-'))
-    return error(errc::corrupt, "bad time zone");
-  int hhmm = 0;
-  auto [tend, tec] = std::from_chars(tz.data() + 1, tz.data() + 5, hhmm);
-  if (tec != std::errc{} || tend != tz.data() + 5) return error(errc::corrupt, "bad time zone");
-  const int minutes = hhmm / 100 * 60 + hhmm % 100;
-  info.tz_minutes = tz[0] == '-' ? -minutes : minutes;
-  if (seconds > INT64_MAX / 1'000'000'000 || seconds < INT64_MIN / 1'000'000'000) {
-    return error(errc::corrupt, "signature time out of range");
-  }
-  info.time = wall_time(wall_time::duration(seconds * 1'000'000'000));
-  return info;
 }
 
 }  // namespace
@@ -150,61 +99,31 @@ result<std::vector<std::byte>> encode_tree(std::vector<entry> entries) {
 }
 
 result<std::vector<std::byte>> encode_commit(const commit_data& c) {
-  std::string out = "tree ";
-  out += c.tree.hex().view();
-  out += '\n';
-  for (const auto& p : c.parents) {
-    if (p.format() != c.tree.format())
-      return error(errc::invalid_argument, "parent id of another format");
-    out += "parent ";
-    out += p.hex().view();
-    out += '\n';
-  }
-  for (std::string_view field : {std::string_view(c.info.name), std::string_view(c.info.email)}) {
-    if (field.find_first_of("<>\n") != std::string_view::npos) {
-      return error(errc::invalid_argument, "author name or email with '<', '>' or a newline");
-    }
-  }
-  append_signature(out, "author", c.info);
-  append_signature(out, "committer", c.info);
-  out += '\n';
-  out += c.info.message;
-  const auto* p = reinterpret_cast<const std::byte*>(out.data());
-  return std::vector<std::byte>(p, p + out.size());
+  commit_object o;
+  o.tree = c.tree;
+  o.parents = c.parents;
+  o.author.name = c.info.name;
+  o.author.email = c.info.email;
+  o.author.seconds = c.info.time.time_since_epoch().count() / 1'000'000'000;
+  o.author.tz = make_tz(c.info.tz_minutes);
+  o.committer = o.author;
+  o.message = c.info.message;
+  return emit_commit(o);
 }
 
 result<commit_data> decode_commit(hash_format format, std::span<const std::byte> payload) {
-  std::string_view text = text_of(payload);
+  ATOLL_TRY(auto o, parse_commit(format, payload));
   commit_data c;
-  bool have_tree = false;
-  bool have_committer = false;
-  while (true) {
-    const auto nl = text.find('\n');
-    if (nl == std::string_view::npos) return error(errc::corrupt, "commit without a message line");
-    std::string_view line = text.substr(0, nl);
-    text.remove_prefix(nl + 1);
-    if (line.empty()) break;
-    if (line.substr(0, 5) == "tree ") {
-      ATOLL_TRY(auto id, object_id::from_hex(format, line.substr(5)));
-      c.tree = id;
-      have_tree = true;
-    } else if (line.substr(0, 7) == "parent ") {
-      ATOLL_TRY(auto id, object_id::from_hex(format, line.substr(7)));
-      c.parents.push_back(id);
-    } else if (line.substr(0, 10) == "committer ") {
-      ATOLL_TRY(auto info, parse_signature(line.substr(10)));
-      c.info.name = std::move(info.name);
-      c.info.email = std::move(info.email);
-      c.info.time = info.time;
-      c.info.tz_minutes = info.tz_minutes;
-      have_committer = true;
-    }
-    // author, gpgsig (and its continuation lines), encoding, ...: the
-    // model reads the committer only.
-  }
-  if (!have_tree || !have_committer)
-    return error(errc::corrupt, "commit without tree or committer");
-  c.info.message = std::string(text);
+  c.tree = o.tree;
+  c.parents = std::move(o.parents);
+  // The model dates a commit by its committer, as git log does.
+  c.info.name = std::move(o.committer.name);
+  c.info.email = std::move(o.committer.email);
+  c.info.tz_minutes = o.committer.tz_minutes();
+  constexpr std::int64_t limit = INT64_MAX / 1'000'000'000;
+  if (o.committer.seconds > limit) return error(errc::corrupt, "commit time out of range");
+  c.info.time = wall_time(wall_time::duration(o.committer.seconds * 1'000'000'000));
+  c.info.message = std::move(o.message);
   return c;
 }
 

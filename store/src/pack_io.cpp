@@ -1,5 +1,6 @@
 // pack_io: reachability over a backend, and packs in and out of it.
 #include "tree_entries.hpp"
+#include <atoll/store/objects.hpp>
 #include <atoll/store/pack_io.hpp>
 #include <atoll/store/repo.hpp>
 
@@ -7,41 +8,6 @@
 #include <unordered_set>
 
 namespace atl::store {
-namespace {
-
-// The ids an object names (tree.hpp's rules for gitlinks: not objects of
-// this repository).
-result<std::vector<object_id>> references(hash_format f, const raw_object& o) {
-  std::vector<object_id> out;
-  switch (o.kind) {
-    case object_kind::blob: break;
-    case object_kind::tree: {
-      ATOLL_TRY(auto entries, detail::decode_tree(f, o.payload));
-      for (const auto& e : entries) {
-        if (e.mode != detail::mode_gitlink) out.push_back(e.id);
-      }
-      break;
-    }
-    case object_kind::commit: {
-      ATOLL_TRY(auto c, detail::decode_commit(f, o.payload));
-      out.push_back(c.tree);
-      out.insert(out.end(), c.parents.begin(), c.parents.end());
-      break;
-    }
-    case object_kind::tag: {
-      const std::string_view text(reinterpret_cast<const char*>(o.payload.data()),
-                                  o.payload.size());
-      if (text.substr(0, 7) != "object ") return error(errc::corrupt, "tag without an object line");
-      ATOLL_TRY(auto id, object_id::from_hex(f, text.substr(7, 2 * hash_size(f))));
-      out.push_back(id);
-      break;
-    }
-  }
-  return out;
-}
-
-}  // namespace
-
 task<result<std::vector<object_id>>> reachable(any_backend& b, std::span<const object_id> roots,
                                                std::size_t max_objects) {
   std::vector<object_id> order;
