@@ -10,9 +10,12 @@ object named; a file that is no store is refused with one clear line.
 """
 import argparse
 import os
+import random
 import shutil
+import signal
 import subprocess
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from e2e import Checks, output, run  # noqa: E402
@@ -122,6 +125,30 @@ def main():
     r = run([atoll, "store", "branches", notes], a.work)
     c.check(r.returncode == 1 and "atoll store:" in r.stderr and len(r.stderr.splitlines()) == 1,
             "a file that is no store is refused in one line", output(r))
+    # A writer killed at random points (SIGKILL, mid-commit or not): every
+    # commit it acknowledged (printed its id: flushed) survives, fsck passes.
+    crash = os.path.join(a.work, "crash.img")
+    run([atoll, "store", "init", crash, "--size", "8"], a.work)
+    rng = random.Random(20261124)
+    acknowledged = []
+    for round_ in range(20):
+        loop = ("i=0; while true; do i=$((i+1)); printf 'value %%d' $i | %s store set %s k/v$((i %% 7)) || exit 1; done"
+                % (atoll, crash))
+        p = subprocess.Popen(["sh", "-c", loop], stdout=subprocess.PIPE, text=True, start_new_session=True)
+        time.sleep(rng.uniform(0.05, 0.6))
+        os.killpg(p.pid, signal.SIGKILL)
+        out, _ = p.communicate()
+        acknowledged += [line for line in out.split() if len(line) == 40]
+        r = run([atoll, "store", "fsck", crash], a.work)
+        if not c.check(r.returncode == 0, "round %d: fsck passes after the writer was killed" % round_, output(r)):
+            break
+    r = run([atoll, "store", "log", crash, "main", "-n", "100000"], a.work)
+    logged = set(line.split()[1] for line in r.stdout.splitlines() if line.startswith("commit "))
+    missing = [x for x in acknowledged if x not in logged]
+    c.check(len(acknowledged) > 20 and not missing,
+            "every acknowledged commit of the killed writers is in the history (%d)" % len(acknowledged),
+            "missing: %s" % missing[:5])
+
     r = run([atoll, "store", "frobnicate", image], a.work)
     c.check(r.returncode == 2, "an unknown subcommand is a usage error", output(r))
     return c.done()

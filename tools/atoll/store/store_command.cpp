@@ -8,6 +8,7 @@
 #include <atoll/unix/git_backend.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -31,7 +32,8 @@ int usage(const char* why) {
                "       atoll store show STORE REV[:PATH]\n"
                "       atoll store diff STORE REV REV\n"
                "       atoll store export STORE DIR\n"
-               "       atoll store import STORE PACK [--ref NAME=ID]...\n",
+               "       atoll store import STORE PACK [--ref NAME=ID]...\n"
+               "       atoll store set STORE PATH [--branch B] < VALUE\n",
                why);
   return 2;
 }
@@ -142,6 +144,25 @@ void print_changes(const std::vector<change>& changes) {
                                                        : 'M';
     std::printf("%c\t%s\n", mark, std::string(c.path.text()).c_str());
   }
+}
+
+task<result<int>> set_value(any_backend& b, std::string path, std::string branch_name,
+                            std::string value) {
+  repo r(b);
+  ATOLL_CO_TRY(auto key, kv_key::parse(path));
+  ATOLL_CO_TRY(auto br, branch::open(r, branch_name));
+  commit_info info;
+  info.name = "atoll store";
+  info.email = "atoll@localhost";
+  const auto now = std::chrono::system_clock::now().time_since_epoch();
+  info.time = wall_time(std::chrono::duration_cast<wall_time::duration>(now));
+  info.message = "set " + path + "\n";
+  ATOLL_CO_TRY(auto id,
+               co_await br.set(key, std::as_bytes(std::span(value.data(), value.size())), info));
+  ATOLL_CO_TRYV(co_await b.flush());
+  // Printed once durable: a caller may count on it.
+  std::printf("%s\n", std::string(id.hex().view()).c_str());
+  co_return 0;
 }
 
 task<result<int>> branches(any_backend& b) {
@@ -341,8 +362,8 @@ int store_command(const std::vector<std::string>& args) {
   if (args.empty() || args[0] == "help") return usage("which subcommand?");
   const std::string& action = args[0];
   if (action == "init") return init(args);
-  static constexpr std::string_view actions[] = {"branches", "log",    "show",  "diff",
-                                                 "fsck",     "export", "import"};
+  static constexpr std::string_view actions[] = {"branches", "log",    "show",   "diff",
+                                                 "fsck",     "export", "import", "set"};
   if (std::find(std::begin(actions), std::end(actions), action) == std::end(actions)) {
     return usage("unknown subcommand");
   }
@@ -373,6 +394,12 @@ int store_command(const std::vector<std::string>& args) {
     r = e.run(fsck(b, (*s)->block.get()));
   } else if (action == "export" && args.size() == 3) {
     r = e.run(export_repo(b, args[2]));
+  } else if (action == "set" && (args.size() == 3 || (args.size() == 5 && args[3] == "--branch"))) {
+    std::string value;
+    char chunk[4096];
+    for (std::size_t n; (n = std::fread(chunk, 1, sizeof chunk, stdin)) > 0;)
+      value.append(chunk, n);
+    r = e.run(set_value(b, args[2], args.size() == 5 ? args[4] : "main", value));
   } else if (action == "import" && args.size() >= 3) {
     std::vector<std::string> refs;
     for (std::size_t i = 3; i + 1 < args.size(); i += 2) {

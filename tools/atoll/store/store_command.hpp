@@ -9,6 +9,8 @@
 //   atoll store fsck STORE                          every object's hash, every ref's history
 //   atoll store export STORE DIR                    a bare Git repository (one pack) git can clone
 //   atoll store import STORE PACK [--ref NAME=ID]   a Git pack's objects, and refs
+//   atoll store set STORE PATH [--branch B]         stdin as the value at PATH: a commit,
+//                                                   flushed; prints its id once durable
 //
 // STORE is a block image (a regular file) or a Git repository (a folder,
 // through libgit2). REV is a branch, a full ref name or an object id.
