@@ -7,6 +7,7 @@
 #include <atoll/store/memory_backend.hpp>
 #include <atoll/unix/block_file.hpp>
 #include <atoll/unix/epoll_platform.hpp>
+#include <atoll/unix/git_backend.hpp>
 
 #include <chrono>
 #include <cstdio>
@@ -86,7 +87,22 @@ task<result<long>> block_reads(engine& e, any_block& dev, int reads) {
   co_return co_await read_loop(main, reads);
 }
 
+task<result<long>> git_commits(unix_target::worker& w, std::string dir, int commits) {
+  ATOLL_CO_TRY(auto g, co_await unix_target::git_backend::open(w, dir, {.create = true}));
+  backend_ref<unix_target::git_backend> r(*g);
+  repo rp(r);
+  ATOLL_CO_TRY(auto main, branch::open(rp, "main"));
+  co_return co_await commit_loop(main, r, commits, 0);
+}
+
 }  // namespace
+
+side_result atoll_git_commits(const std::string& dir, int commits) {
+  host h;
+  auto w = unix_target::worker::create(h.e, h.platform).value();
+  const auto start = clock_type::now();
+  return report(h.e.run(git_commits(*w, dir, commits)), start, "git backend commits");
+}
 
 side_result atoll_memory_commits(int commits) {
   host h;

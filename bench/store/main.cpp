@@ -6,8 +6,9 @@
 //   bench_store [--commits N] [--git-commits N] [--open-commits N] [--dir D]
 //
 // Durability, as each side runs: atoll block with one device flush
-// (fdatasync) per 100 commits, and also per commit; libgit2 with its
-// default (no fsync); git commit with its default (no fsync). Other
+// (fdatasync) per 100 commits, and also per commit; atoll's libgit2
+// backend with libgit2's fsync on (every object and ref); libgit2 directly
+// with its default (no fsync); git commit with its default (no fsync). Other
 // arguments (run_benchmarks' --benchmark_* flags) are ignored.
 #include "sides.hpp"
 
@@ -55,6 +56,8 @@ int main(int argc, char** argv) {
   line("atoll block backend, flush per 100 commits", block, "commits");
   const auto block_each = atoll_block_commits(dir + "/each.img", commits / 10, 1);
   line("atoll block backend, flush per commit", block_each, "commits");
+  const auto via_git = atoll_git_commits(dir + "/atoll.git", commits / 20);
+  line("atoll libgit2 backend (worker; libgit2 fsyncs)", via_git, "commits");
   const auto lg2 = libgit2_commits(dir + "/libgit2.git", commits / 4);
   line("libgit2 directly (no fsync)", lg2, "commits");
   const auto cli = git_cli_commits(dir + "/cli", git_commits);

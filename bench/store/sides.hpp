@@ -36,6 +36,9 @@ side_result atoll_block_commits(const std::string& path, int commits, int flush_
 side_result atoll_block_reads(const std::string& path, int reads);
 /// atoll: open the block store at `path` and read the file at its head.
 side_result atoll_block_open(const std::string& path);
+/// atoll: the same commits through branch::set on the libgit2 backend (each
+/// call on the worker thread; loose objects and refs fsynced by libgit2).
+side_result atoll_git_commits(const std::string& dir, int commits);
 /// git: `commits` runs of `git commit` in a loop (the CLI as people use it).
 side_result git_cli_commits(const std::string& dir, int commits);
 

@@ -238,6 +238,77 @@ private:
   std::uint64_t total_ = 0;
 };
 
+// A delta of `target` against `base` in git's format: the common prefix and
+// suffix copied, the middle inserted. Simple, but it is what consecutive
+// versions of a file mostly are; empty when it would not pay.
+std::vector<std::byte> make_delta(std::span<const std::byte> base,
+                                  std::span<const std::byte> target) {
+  std::size_t prefix = 0;
+  const std::size_t limit = std::min(base.size(), target.size());
+  while (prefix < limit && base[prefix] == target[prefix]) ++prefix;
+  std::size_t suffix = 0;
+  while (suffix < limit - prefix &&
+         base[base.size() - 1 - suffix] == target[target.size() - 1 - suffix])
+    ++suffix;
+  std::vector<std::byte> out;
+  auto put_size = [&](std::uint64_t v) {
+    while (v >= 0x80) {
+      out.push_back(static_cast<std::byte>((v & 0x7f) | 0x80));
+      v >>= 7;
+    }
+    out.push_back(static_cast<std::byte>(v));
+  };
+  auto copy = [&](std::uint64_t offset, std::uint64_t size) {
+    while (size > 0) {
+      const std::uint64_t n = std::min<std::uint64_t>(size, 0xffffff);
+      std::byte op{0x80};
+      std::vector<std::byte> args;
+      for (unsigned i = 0; i < 4; ++i) {
+        const auto b = static_cast<std::uint8_t>(offset >> (8 * i));
+        if (b != 0) {
+          op |= static_cast<std::byte>(1u << i);
+          args.push_back(static_cast<std::byte>(b));
+        }
+      }
+      for (unsigned i = 0; i < 3; ++i) {
+        const auto b = static_cast<std::uint8_t>(n >> (8 * i));
+        if (b != 0) {
+          op |= static_cast<std::byte>(0x10u << i);
+          args.push_back(static_cast<std::byte>(b));
+        }
+      }
+      out.push_back(op);
+      out.insert(out.end(), args.begin(), args.end());
+      offset += n;
+      size -= n;
+    }
+  };
+  put_size(base.size());
+  put_size(target.size());
+  copy(0, prefix);
+  for (std::size_t at = prefix; at < target.size() - suffix;) {
+    const std::size_t n = std::min<std::size_t>(127, target.size() - suffix - at);
+    out.push_back(static_cast<std::byte>(n));
+    out.insert(out.end(), target.begin() + static_cast<std::ptrdiff_t>(at),
+               target.begin() + static_cast<std::ptrdiff_t>(at + n));
+    at += n;
+  }
+  copy(base.size() - suffix, suffix);
+  if (out.size() * 4 > target.size() * 3) return {};  // saves too little
+  return out;
+}
+
+void put_offset(std::vector<std::byte>& out, std::uint64_t back) {
+  // OFS_DELTA's offset: big-endian 7-bit groups, each but the last +1.
+  std::byte buf[10];
+  std::size_t n = sizeof buf;
+  buf[--n] = static_cast<std::byte>(back & 0x7f);
+  while (back >>= 7) {
+    --back;
+    buf[--n] = static_cast<std::byte>(0x80 | (back & 0x7f));
+  }
+  out.insert(out.end(), buf + n, buf + sizeof buf);
+}
 }  // namespace
 
 result<std::vector<pack_entry>> read_pack(hash_format format, std::span<const std::byte> pack,
@@ -259,11 +330,38 @@ result<pack_files> write_pack(hash_format format, std::span<const raw_object> ob
   out.pack.insert(out.pack.end(), {std::byte{'P'}, std::byte{'A'}, std::byte{'C'}, std::byte{'K'}});
   put_be32(out.pack, 2);
   put_be32(out.pack, static_cast<std::uint32_t>(objects.size()));
-  for (const auto& o : objects) {
+  // Each object is tried as a delta on the few before it of its kind (the
+  // previous version of a file, in the usual export order); a chain is
+  // kept short so that reading stays cheap.
+  constexpr std::size_t window = 8;
+  constexpr std::size_t max_depth = 16;
+  std::vector<std::size_t> depth(objects.size(), 0);
+  for (std::size_t i = 0; i < objects.size(); ++i) {
+    const auto& o = objects[i];
     const std::size_t start = out.pack.size();
-    put_object_header(out.pack, static_cast<int>(o.kind), o.payload.size());
-    ATOLL_TRY(auto z, deflate_bytes(o.payload));
-    out.pack.insert(out.pack.end(), z.begin(), z.end());
+    std::vector<std::byte> best;
+    std::size_t base = 0;
+    if (o.payload.size() >= 64) {
+      for (std::size_t j = i > window ? i - window : 0; j < i; ++j) {
+        if (objects[j].kind != o.kind || depth[j] >= max_depth) continue;
+        auto d = make_delta(objects[j].payload, o.payload);
+        if (!d.empty() && (best.empty() || d.size() < best.size())) {
+          best = std::move(d);
+          base = j;
+        }
+      }
+    }
+    if (best.empty()) {
+      put_object_header(out.pack, static_cast<int>(o.kind), o.payload.size());
+      ATOLL_TRY(auto z, deflate_bytes(o.payload));
+      out.pack.insert(out.pack.end(), z.begin(), z.end());
+    } else {
+      depth[i] = depth[base] + 1;
+      put_object_header(out.pack, type_ofs_delta, best.size());
+      put_offset(out.pack, start - index[base].offset);
+      ATOLL_TRY(auto z, deflate_bytes(best));
+      out.pack.insert(out.pack.end(), z.begin(), z.end());
+    }
     const auto entry = std::span<const std::byte>(out.pack).subspan(start);
     index.push_back(placed{hash_object(format, o.kind, o.payload), start, crc_of(entry)});
   }

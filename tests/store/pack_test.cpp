@@ -193,6 +193,40 @@ TEST_P(PackGitTest, GitClonesAtollsPack) {
   EXPECT_EQ(ids.size(), memory.object_count());
 }
 
+TEST_P(PackGitTest, AtollsDeltasAreGitsDeltas) {
+  // Twenty versions of a growing file: offset deltas, read back by git.
+  std::vector<raw_object> objects;
+  std::string text;
+  for (int v = 0; v < 20; ++v) {
+    for (int i = 0; i < 20; ++i)
+      text += "version " + std::to_string(v) + " line " + std::to_string(i) + "\n";
+    objects.push_back(raw_object{object_kind::blob, bytes(text)});
+  }
+  std::size_t whole = 0;
+  for (const auto& o : objects) whole += o.payload.size();
+  auto files = write_pack(GetParam(), objects).value();
+  EXPECT_LT(files.pack.size() * 5, whole);
+  auto back = read_pack(GetParam(), files.pack).value();
+  ASSERT_EQ(back.size(), objects.size());
+  for (std::size_t i = 0; i < objects.size(); ++i)
+    EXPECT_EQ(back[i].object.payload, objects[i].payload);
+  temp_dir d;
+  const std::string dir = d / "deltas.git";
+  ASSERT_EQ(sh("git init -q --bare --object-format=" + format_name_ + " " + dir).status, 0);
+  const std::string name = dir + "/objects/pack/pack-" + std::string(files.checksum.hex().view());
+  write_file(name + ".pack", files.pack);
+  write_file(name + ".idx", files.idx);
+  auto verify = sh(git(dir) + "verify-pack -v " + name + ".idx");
+  EXPECT_EQ(verify.status, 0) << verify.out;
+  EXPECT_NE(verify.out.find("chain length = 16"), std::string::npos) << verify.out;
+  // git's own index of atoll's pack is the index atoll wrote.
+  ASSERT_EQ(sh("cp " + name + ".pack " + d.path() + "/copy.pack && " + git(dir) + "index-pack " +
+               d.path() + "/copy.pack >/dev/null 2>&1")
+                .status,
+            0);
+  EXPECT_EQ(file_bytes(d.path() + "/copy.idx"), files.idx);
+}
+
 INSTANTIATE_TEST_SUITE_P(Formats, PackGitTest,
                          ::testing::Values(hash_format::sha1, hash_format::sha256),
                          [](const auto& p) {

@@ -79,7 +79,8 @@ result<repo_ptr> open_repository(const std::string& path, bool create) {
   git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
   int rc = git_repository_open_ext(&r->repo, path.c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr);
   if (rc == GIT_ENOTFOUND && create) {
-    git_repository_init_options opts = GIT_REPOSITORY_INIT_OPTIONS_INIT;
+    git_repository_init_options opts{};  // the INIT macros leave fields to the compiler
+    git_repository_init_options_init(&opts, GIT_REPOSITORY_INIT_OPTIONS_VERSION);
     opts.flags = GIT_REPOSITORY_INIT_MKPATH | GIT_REPOSITORY_INIT_BARE;
     opts.initial_head = "main";
     rc = git_repository_init_ext(&r->repo, path.c_str(), &opts);
@@ -325,7 +326,8 @@ task<result<std::unique_ptr<git_backend>>> git_backend::clone(worker& w, std::st
     git_libgit2_init();
     auto r = std::make_shared<git_backend::repository>();
     git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
-    git_clone_options opts = GIT_CLONE_OPTIONS_INIT;
+    git_clone_options opts{};
+    git_clone_options_init(&opts, GIT_CLONE_OPTIONS_VERSION);
     opts.bare = 1;
     const int rc = git_clone(&r->repo, url.c_str(), path.c_str(), &opts);
     if (rc != 0) return remote_failure(rc, "clone");
@@ -343,7 +345,8 @@ task<result<void>> git_backend::fetch(std::string url, std::vector<std::string> 
     int rc = git_remote_create_anonymous(&remote, repo->repo, url.c_str());
     if (rc != 0) return remote_failure(rc, "fetch");
     strings specs(refspecs);
-    git_fetch_options opts = GIT_FETCH_OPTIONS_INIT;
+    git_fetch_options opts{};
+    git_fetch_options_init(&opts, GIT_FETCH_OPTIONS_VERSION);
     rc = git_remote_fetch(remote, &specs.array, &opts, "atoll fetch");
     git_remote_free(remote);
     if (rc != 0) return remote_failure(rc, "fetch");
@@ -361,7 +364,8 @@ task<result<void>> git_backend::push(std::string url, std::vector<std::string> r
     if (rc != 0) return remote_failure(rc, "push");
     strings specs(refspecs);
     push_outcome outcome;
-    git_push_options opts = GIT_PUSH_OPTIONS_INIT;
+    git_push_options opts{};
+    git_push_options_init(&opts, GIT_PUSH_OPTIONS_VERSION);
     opts.callbacks.push_update_reference = on_push_update;
     opts.callbacks.payload = &outcome;
     rc = git_remote_push(remote, &specs.array, &opts);

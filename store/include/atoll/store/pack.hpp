@@ -1,9 +1,12 @@
 // pack: Git's pack files, version 2, and their .idx (gitformat-pack(5)),
 // in portable code: `atoll store export/import`, and later sync from images.
 //
-// write_pack gives a pack a `git clone` or `git index-pack` accepts: every
-// object whole (no deltas), zlib-compressed, the trailer hash, and the
-// version 2 index (fan-out, sorted ids, CRC-32s, offsets). read_pack takes
+// write_pack gives a pack a `git clone` or `git index-pack` accepts: each
+// object zlib-compressed, whole or as an offset delta on one of the eight
+// objects of its kind before it (prefix and suffix copied, the middle
+// inserted: what successive versions of a file mostly are; chains at most
+// 16 deep), the trailer hash, and the version 2 index (fan-out, sorted ids,
+// CRC-32s, offsets). read_pack takes
 // any pack git writes: whole objects and both delta kinds (OFS_DELTA, and
 // REF_DELTA on an object of the same pack), checks the trailer, and gives
 // every object with the id it hashes to.
