@@ -82,3 +82,24 @@ endfunction()
 function(atoll_host_library name)
   atoll_define_library(${name} ${ARGN})
 endfunction()
+
+# atoll_header_check(LIB HEADERS...): every public header (named as it is
+# included, "atoll/net/tcp.hpp") compiles on its own with LIB's usage
+# requirements (STYLE.md 1): one generated source per header in an object
+# library LIB_header_check, built with the tests.
+function(atoll_header_check lib)
+  if(NOT ATOLL_TESTS)
+    return()
+  endif()
+  set(checks "")
+  foreach(header IN LISTS ARGN)
+    string(REPLACE "/" "_" name ${header})
+    set(check ${CMAKE_CURRENT_BINARY_DIR}/header_check/${name}.cpp)
+    file(CONFIGURE OUTPUT ${check} CONTENT "#include <${header}>\n")
+    list(APPEND checks ${check})
+  endforeach()
+  if(checks)
+    add_library(${lib}_header_check OBJECT ${checks})
+    target_link_libraries(${lib}_header_check PRIVATE ${lib})
+  endif()
+endfunction()

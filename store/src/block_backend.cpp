@@ -18,7 +18,11 @@ error device_error(const error& e, std::string_view what) {
 }  // namespace
 
 block_backend::block_backend(engine& e, any_block& dev, block_backend_options options) noexcept
-    : dev_(dev), options_(options), idle_(e) {}
+    : dev_(dev),
+      options_(options),
+      refs_(options.max_refs),
+      disk_refs_(options.max_refs),
+      idle_(e) {}
 
 block_backend::~block_backend() = default;
 
@@ -158,11 +162,7 @@ task<result<void>> block_backend::recover() {
       } else {
         if (!check_ref_name(rec->name))
           co_return error(errc::corrupt, "store: batch ", sequence_, ": bad ref name");
-        if (rec->target) {
-          refs_[rec->name] = *rec->target;
-        } else {
-          refs_.erase(rec->name);
-        }
+        refs_.apply(rec->name, rec->target);
       }
     }
     log_end_ += sectors;
@@ -180,10 +180,8 @@ task<result<void>> block_backend::recover() {
       index_.try_emplace(rec->id,
                          location{tag_pending, static_cast<std::uint32_t>(rec->data_offset),
                                   static_cast<std::uint32_t>(rec->data_size), rec->kind, true});
-    } else if (rec->target) {
-      refs_[rec->name] = *rec->target;
     } else {
-      refs_.erase(rec->name);
+      refs_.apply(rec->name, rec->target);
     }
   }
   co_return ok();
@@ -199,23 +197,14 @@ task<result<object_id>> block_backend::write(object_kind kind, std::span<const s
   if (index_.contains(id)) co_return id;
   if (index_.size() >= options_.max_objects)
     co_return error(errc::limit_exceeded, "store: too many objects");
-  const std::size_t start = pending_.size();
   block_log::put_object(pending_, kind, id, payload);
   const std::size_t data_offset = pending_.size() - payload.size();
-  (void)start;
   index_.emplace(id, location{tag_pending, static_cast<std::uint32_t>(data_offset),
                               static_cast<std::uint32_t>(payload.size()), kind, true});
   if (pending_.size() >= options_.spill_bytes) {
     // Written and flushed: a batch is never written before the one before
     // it is durable, so only the last batch can be torn (see open()).
-    ATOLL_CO_TRYV(co_await lock());
-    auto w = co_await write_pending();
-    if (w) {
-      auto f = co_await dev_.flush();
-      if (!f) w = device_error(f.error(), "store: flushing the device");
-    }
-    unlock();
-    if (!w) co_return w.error();
+    ATOLL_CO_TRYV(co_await flush());
   }
   co_return id;
 }
@@ -266,11 +255,7 @@ task<result<void>> block_backend::write_pending() {
     auto rec = block_log::next_record(super_.format, writing_, pos);
     if (!rec) break;  // the batch was made here; it parses
     if (rec->type != block_log::record_type::ref) continue;
-    if (rec->target) {
-      disk_refs_[rec->name] = *rec->target;
-    } else {
-      disk_refs_.erase(rec->name);
-    }
+    disk_refs_.apply(rec->name, rec->target);
   }
   writing_.clear();
   log_end_ = at + sectors;
@@ -321,44 +306,26 @@ task<result<std::vector<object_id>>> block_backend::object_ids() {
 }
 
 task<result<object_id>> block_backend::read_ref(std::string_view name) {
-  ATOLL_CO_TRYV(check_ref_name(name));
-  auto it = refs_.find(name);
-  if (it == refs_.end()) co_return error(errc::not_found, "store: no ref ", name);
-  co_return it->second;
+  co_return refs_.read(name);
 }
 
 task<result<void>> block_backend::update_ref(std::string_view name,
                                              std::optional<object_id> expected,
                                              std::optional<object_id> desired) {
-  ATOLL_CO_TRYV(check_ref_name(name));
   if (damaged_) co_return error(errc::permission_denied, "store: opened damaged, read-only");
   for (const auto* id : {&expected, &desired}) {
-    if (*id && (*id)->format() != super_.format)
+    if (*id && (*id)->format() != super_.format) {
       co_return error(errc::invalid_argument, "store: id of another format");
+    }
   }
-  auto it = refs_.find(name);
-  const std::optional<object_id> current =
-      it == refs_.end() ? std::nullopt : std::optional<object_id>(it->second);
-  if (current != expected) co_return error(errc::conflict, "store: ref ", name, " moved");
-  if (desired && it == refs_.end() && refs_.size() >= options_.max_refs) {
-    co_return error(errc::limit_exceeded, "store: too many refs");
-  }
+  ATOLL_CO_TRYV(refs_.check(name, expected, desired));
   block_log::put_ref(pending_, name, desired);
-  if (desired) {
-    refs_.insert_or_assign(std::string(name), *desired);
-  } else if (it != refs_.end()) {
-    refs_.erase(it);
-  }
+  refs_.apply(name, desired);
   co_return ok();
 }
 
 task<result<std::vector<ref_entry>>> block_backend::list_refs(std::string_view prefix) {
-  std::vector<ref_entry> out;
-  for (auto it = refs_.lower_bound(prefix); it != refs_.end() && it->first.starts_with(prefix);
-       ++it) {
-    out.push_back(ref_entry{it->first, it->second});
-  }
-  co_return out;
+  co_return refs_.list(prefix);
 }
 
 task<result<void>> block_backend::flush() {
@@ -416,7 +383,7 @@ task<result<void>> block_backend::compact(std::span<const object_id> live) {
     } else {
       // The refs as the log has them: their objects are on the device (a
       // ref moved since points at objects still pending, which stay so).
-      for (const auto& [name, id] : disk_refs_) block_log::put_ref(batch, name, id);
+      for (const auto& [name, id] : disk_refs_.entries()) block_log::put_ref(batch, name, id);
     }
     if (batch.size() >= options_.spill_bytes || (i == wanted.size() && !batch.empty())) {
       auto out = emit(batch);

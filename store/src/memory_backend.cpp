@@ -49,42 +49,21 @@ task<result<std::vector<object_id>>> memory_backend::object_ids() {
 }
 
 task<result<object_id>> memory_backend::read_ref(std::string_view name) {
-  ATOLL_CO_TRYV(check_ref_name(name));
-  auto it = refs_.find(name);
-  if (it == refs_.end()) co_return error(errc::not_found, "no ref ", name);
-  co_return it->second;
+  co_return refs_.read(name);
 }
 
 task<result<void>> memory_backend::update_ref(std::string_view name,
                                               std::optional<object_id> expected,
                                               std::optional<object_id> desired) {
-  ATOLL_CO_TRYV(check_ref_name(name));
   if (expected) ATOLL_CO_TRYV(same_format(format_, *expected));
   if (desired) ATOLL_CO_TRYV(same_format(format_, *desired));
-  auto it = refs_.find(name);
-  const std::optional<object_id> current =
-      it == refs_.end() ? std::nullopt : std::optional<object_id>(it->second);
-  if (current != expected) co_return error(errc::conflict, "ref ", name, " moved");
-  if (!desired) {
-    if (it != refs_.end()) refs_.erase(it);
-    co_return ok();
-  }
-  if (it != refs_.end()) {
-    it->second = *desired;
-  } else {
-    if (refs_.size() >= limits_.max_refs) co_return error(errc::limit_exceeded, "too many refs");
-    refs_.emplace(std::string(name), *desired);
-  }
+  ATOLL_CO_TRYV(refs_.check(name, expected, desired));
+  refs_.apply(name, desired);
   co_return ok();
 }
 
 task<result<std::vector<ref_entry>>> memory_backend::list_refs(std::string_view prefix) {
-  std::vector<ref_entry> out;
-  for (auto it = refs_.lower_bound(prefix); it != refs_.end() && it->first.starts_with(prefix);
-       ++it) {
-    out.push_back(ref_entry{it->first, it->second});
-  }
-  co_return out;
+  co_return refs_.list(prefix);
 }
 
 task<result<void>> memory_backend::flush() { co_return ok(); }

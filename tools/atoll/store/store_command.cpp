@@ -305,9 +305,14 @@ task<result<int>> export_repo(any_backend& b, std::string dir) {
 
 task<result<int>> import_repo(any_backend& b, std::string pack_path,
                               std::vector<std::string> refs) {
-  std::ifstream in(pack_path, std::ios::binary);
-  if (!in) co_return error(errc::not_found, "cannot read ", pack_path);
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string text;
+  {
+    std::FILE* in = std::fopen(pack_path.c_str(), "rb");
+    if (in == nullptr) co_return error(errc::not_found, "cannot read ", pack_path);
+    char chunk[65536];
+    for (std::size_t n; (n = std::fread(chunk, 1, sizeof chunk, in)) > 0;) text.append(chunk, n);
+    std::fclose(in);
+  }
   ATOLL_CO_TRY(auto ids,
                co_await import_pack(b, std::as_bytes(std::span(text.data(), text.size()))));
   for (const auto& spec : refs) {

@@ -25,6 +25,7 @@
 #include <atoll/store/any_block.hpp>
 #include <atoll/store/backend.hpp>
 #include <atoll/store/block_log.hpp>
+#include <atoll/store/ref_table.hpp>
 
 #include <map>
 #include <memory>
@@ -119,9 +120,9 @@ private:
   std::uint64_t recovered_ = 0;
   std::optional<std::uint64_t> damaged_;  ///< sequence of a damaged batch with an intact successor
   std::unordered_map<object_id, location, object_id_hash> index_;
-  std::map<std::string, object_id, std::less<>> refs_;
-  std::map<std::string, object_id, std::less<>> disk_refs_;  ///< as the written log has them
-  std::vector<std::byte> pending_;                           ///< the next batch's payload
+  ref_table refs_;
+  ref_table disk_refs_;             ///< as the written log has them
+  std::vector<std::byte> pending_;  ///< the next batch's payload
   std::vector<std::byte> writing_;  ///< the batch being written (reads still find it)
   bool busy_ = false;
   event idle_;

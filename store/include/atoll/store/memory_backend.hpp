@@ -9,6 +9,7 @@
 #pragma once
 
 #include <atoll/store/backend.hpp>
+#include <atoll/store/ref_table.hpp>
 
 #include <map>
 #include <unordered_map>
@@ -25,7 +26,7 @@ struct memory_backend_limits {
 class memory_backend {
 public:
   explicit memory_backend(hash_format format, memory_backend_limits limits = {}) noexcept
-      : format_(format), limits_(limits) {}
+      : format_(format), limits_(limits), refs_(limits.max_refs) {}
 
   [[nodiscard]] hash_format format() const noexcept { return format_; }
   task<result<object_id>> write(object_kind kind, std::span<const std::byte> payload);
@@ -49,7 +50,7 @@ private:
   hash_format format_;
   memory_backend_limits limits_;
   std::unordered_map<object_id, raw_object, object_id_hash> objects_;
-  std::map<std::string, object_id, std::less<>> refs_;
+  ref_table refs_;
   std::size_t bytes_ = 0;
 };
 
