@@ -136,11 +136,13 @@ side_result atoll_block_reads(const std::string& path, int reads) {
 
 side_result atoll_block_open(const std::string& path) { return atoll_block_reads(path, 1); }
 
-side_result git_cli_commits(const std::string& dir, int commits) {
+side_result git_cli_commits(const std::string& dir, int commits, bool fsync) {
   side_result out;
   const std::string init =
       "git init -q " + dir + " && cd " + dir +
-      " && git config user.name bench && git config user.email bench@localhost";
+      " && git config user.name bench && git config user.email bench@localhost" +
+      (fsync ? " && git config core.fsync all && git config core.fsyncMethod fsync"
+             : " && git config core.fsync none");
   if (std::system(init.c_str()) != 0) return out;
   const std::string loop =
       "cd " + dir + " && for i in $(seq 1 " + std::to_string(commits) +

@@ -8,7 +8,8 @@
 // Durability, as each side runs: atoll block with one device flush
 // (fdatasync) per 100 commits, and also per commit; atoll's libgit2
 // backend with libgit2's fsync on (every object and ref); libgit2 directly
-// with its default (no fsync); git commit with its default (no fsync). Other
+// with fsync off (its default) and on; git commit with core.fsync none and
+// all. Other
 // arguments (run_benchmarks' --benchmark_* flags) are ignored.
 #include "sides.hpp"
 
@@ -58,13 +59,21 @@ int main(int argc, char** argv) {
   line("atoll block backend, flush per commit", block_each, "commits");
   const auto via_git = atoll_git_commits(dir + "/atoll.git", commits / 20);
   line("atoll libgit2 backend (worker; libgit2 fsyncs)", via_git, "commits");
-  const auto lg2 = libgit2_commits(dir + "/libgit2.git", commits / 4);
+  const auto lg2 = libgit2_commits(dir + "/libgit2.git", commits / 4, false);
   line("libgit2 directly (no fsync)", lg2, "commits");
-  const auto cli = git_cli_commits(dir + "/cli", git_commits);
-  line("git commit in a loop (no fsync)", cli, "commits");
+  const auto lg2_sync = libgit2_commits(dir + "/libgit2-fsync.git", commits / 20, true);
+  line("libgit2 directly (fsync on)", lg2_sync, "commits");
+  const auto cli = git_cli_commits(dir + "/cli", git_commits, false);
+  line("git commit in a loop (core.fsync none)", cli, "commits");
+  const auto cli_sync = git_cli_commits(dir + "/cli-fsync", git_commits, true);
+  line("git commit in a loop (core.fsync all)", cli_sync, "commits");
   if (lg2.rate() > 0) {
     std::printf("  ratio block (batched) / libgit2: %.1fx;  block (per commit) / libgit2: %.1fx\n",
                 block.rate() / lg2.rate(), block_each.rate() / lg2.rate());
+  }
+  if (lg2_sync.rate() > 0) {
+    std::printf("  ratio block (per commit) / libgit2 (fsync on): %.1fx\n",
+                block_each.rate() / lg2_sync.rate());
   }
   if (cli.rate() > 0)
     std::printf("  ratio block (batched) / git commit: %.1fx\n", block.rate() / cli.rate());

@@ -16,8 +16,8 @@ struct side_result {
 };
 
 /// libgit2 directly: `commits` one-file commits on refs/heads/main of a new
-/// bare repository at `dir`.
-side_result libgit2_commits(const std::string& dir, int commits);
+/// bare repository at `dir`; with `fsync`, GIT_OPT_ENABLE_FSYNC_GITDIR on.
+side_result libgit2_commits(const std::string& dir, int commits, bool fsync);
 /// libgit2 directly: reads of refs/heads/main:file.
 side_result libgit2_reads(const std::string& dir, int reads);
 /// libgit2 directly: open the repository and read the file at the head once.
@@ -39,7 +39,8 @@ side_result atoll_block_open(const std::string& path);
 /// atoll: the same commits through branch::set on the libgit2 backend (each
 /// call on the worker thread; loose objects and refs fsynced by libgit2).
 side_result atoll_git_commits(const std::string& dir, int commits);
-/// git: `commits` runs of `git commit` in a loop (the CLI as people use it).
-side_result git_cli_commits(const std::string& dir, int commits);
+/// git: `commits` runs of `git commit` in a loop (the CLI as people use it);
+/// with `fsync`, core.fsync=all.
+side_result git_cli_commits(const std::string& dir, int commits, bool fsync);
 
 }  // namespace bench_store

@@ -59,3 +59,25 @@ INSTANTIATE_TYPED_TEST_SUITE_P(store, backend_conformance, factories);
 
 }  // namespace
 }  // namespace atl::store::conformance
+
+namespace atl::store::conformance {
+namespace {
+
+// The memory backend checks hashes on read too: damage made through its
+// test hook is found, never returned.
+TEST(MemoryBackend, DamagedPayloadIsCorrupt) {
+  sim_platform platform;
+  engine e(platform);
+  memory_backend m(hash_format::sha1);
+  const auto id = e.run(m.write(object_kind::blob, bytes("precious bytes"))).value();
+  ASSERT_TRUE(m.corrupt_for_test(id));
+  auto r = e.run(m.read(id));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code(), errc::corrupt);
+  const auto empty = e.run(m.write(object_kind::blob, {})).value();
+  ASSERT_TRUE(m.corrupt_for_test(empty));  // an empty payload changes kind instead
+  EXPECT_ERRC(e.run(m.read(empty)), errc::corrupt);
+}
+
+}  // namespace
+}  // namespace atl::store::conformance
