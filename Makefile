@@ -11,8 +11,6 @@ JOBS ?= $(shell nproc)
 PREFIX ?= /usr/local
 FUZZ_SECONDS ?= 60
 FLAGSHIP ?= examples/static-site
-# The flagship's HTTPS certificate: self-signed for localhost, made at build time.
-SITE_TLS := examples/static-site/tls
 ATOLL := build/bin/atoll
 
 .PHONY: all help setup build run test fuzz bench install format format-check lint clean
@@ -38,11 +36,9 @@ build: setup
 	cmake --preset unix-release
 	cmake --build --preset unix-release -j $(JOBS)
 
+# The flagship's HTTPS certificate is made by `atoll configure` (its manifest's
+# cert statement).
 run: build
-	@if [ "$(FLAGSHIP)" = examples/static-site ] && [ ! -f $(SITE_TLS)/server.crt ]; then \
-	  echo "atoll cert self-signed --out $(SITE_TLS)/server --dns localhost --ip 127.0.0.1 --ip ::1"; \
-	  $(ATOLL) cert self-signed --out $(SITE_TLS)/server --dns localhost --ip 127.0.0.1 --ip ::1; \
-	fi
 	$(ATOLL) configure -t unix $(FLAGSHIP) && $(ATOLL) build && $(ATOLL) run
 
 # The release tree first (the tool at build/bin/atoll, and -O3 warnings), then every

@@ -6,6 +6,8 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace atl::tool {
 namespace {
@@ -117,7 +119,7 @@ TEST(manifest, lexical_errors) {
 
 TEST(manifest, statement_errors) {
   EXPECT_EQ(error_of("name a\nfrobnicate x\n"),
-            "m:2: unknown statement 'frobnicate' (name, app, device, key)");
+            "m:2: unknown statement 'frobnicate' (name, app, device, key, cert)");
   EXPECT_EQ(error_of("app a.hpp a\n"), "m: the manifest has no 'name' statement");
   EXPECT_EQ(error_of("name a\n"), "m: the manifest has no 'app' statement");
   EXPECT_EQ(error_of(""), "m: the manifest has no 'name' statement");
@@ -234,6 +236,55 @@ TEST(manifest, key_errors) {
   std::string many = with_head("");
   for (int i = 0; i < 49; ++i) many += "key k" + std::to_string(i) + " uint 1 \"d\"\n";
   EXPECT_EQ(error_of(many), "m:51: too many keys (48 at most)");
+}
+
+TEST(manifest, cert_statements) {
+  auto r = parse_manifest("m", with_head("cert ca secrets/ca \"name=a CA\" days=30\n"
+                                         "cert server secrets/server ca=secrets/ca dns=localhost "
+                                         "ip=127.0.0.1 ip=::1\n"
+                                         "cert bitcoin secrets/bitcoin\n"
+                                         "cert self-signed tls/server dns=x\n"));
+  ASSERT_TRUE(r.value) << r.error.text();
+  const auto& certs = r.value->certs;
+  ASSERT_EQ(certs.size(), 4U);
+  EXPECT_EQ(certs[0].action, "ca");
+  EXPECT_EQ(certs[0].out, "secrets/ca");
+  using option = std::pair<std::string, std::string>;
+  EXPECT_EQ(certs[0].options, (std::vector<option>{{"name", "a CA"}, {"days", "30"}}));
+  EXPECT_EQ(certs[1].options,
+            (std::vector<option>{
+                {"ca", "secrets/ca"}, {"dns", "localhost"}, {"ip", "127.0.0.1"}, {"ip", "::1"}}));
+  EXPECT_EQ(certs[1].line, 4);
+  EXPECT_TRUE(certs[2].options.empty());
+  EXPECT_EQ(certs[3].action, "self-signed");
+}
+
+TEST(manifest, cert_errors) {
+  EXPECT_EQ(error_of(with_head("cert ca\n")),
+            "m:3: 'cert' takes an action and a prefix: cert ACTION OUT [OPTION=VALUE ...]");
+  EXPECT_EQ(
+      error_of(with_head("cert bitcoin-address k\n")),
+      "m:3: unknown cert action 'bitcoin-address' (ca, server, client, self-signed, bitcoin)");
+  const std::string inside =
+      " must be a path inside the manifest's folder (letters, digits, . _ - + /; no '..')";
+  for (const char* out :
+       {"/etc/ca", "../ca", "a/../../ca", "a//ca", "ca/", "./ca", "c a", "a/./b"}) {
+    EXPECT_EQ(error_of(with_head("cert ca \"" + std::string(out) + "\"\n")),
+              "m:3: the cert prefix '" + std::string(out) + "'" + inside);
+  }
+  EXPECT_EQ(error_of(with_head("cert server s ca=../ca dns=x\n")),
+            "m:3: the CA prefix '../ca'" + inside);
+  EXPECT_EQ(error_of(with_head("cert ca s force\n")),
+            "m:3: unknown cert option 'force' (ca, name, dns, ip, days, key)");
+  EXPECT_EQ(error_of(with_head("cert ca s out=x\n")),
+            "m:3: unknown cert option 'out' (ca, name, dns, ip, days, key)");
+  EXPECT_EQ(error_of(with_head("cert ca s name=\n")),
+            "m:3: cert option 'name' needs a value (name=...)");
+  EXPECT_EQ(error_of(with_head("cert ca s\ncert bitcoin s\n")),
+            "m:4: a second cert 's' (the first is on line 3)");
+  std::string many = with_head("");
+  for (int i = 0; i < 17; ++i) many += "cert bitcoin b" + std::to_string(i) + "\n";
+  EXPECT_EQ(error_of(many), "m:19: too many cert statements (16 at most)");
 }
 
 TEST(manifest, diagnostics_print_file_and_line) {

@@ -2,7 +2,7 @@
 """examples/pinata through the atoll tool, against real TLS clients and servers.
 
 In a copy of examples/pinata under --work: configure and build for unix; the
-secrets made by the example's make-secrets script (atoll cert: CA, server
+secrets made by `atoll configure` from the manifest's cert statements (CA, server
 certificate, Bitcoin key and address), and with atoll cert a client certificate
 from the piñata's CA, one from another CA, a self-signed one. The piñata runs on
 the socket stack. Then:
@@ -92,23 +92,40 @@ def main():
     c = Checks()
     os.makedirs(a.work, exist_ok=True)
     app = copy_app(a.example, os.path.join(a.work, "pinata"))
+    # The secrets are made by `atoll configure` (the manifest's cert statements):
+    # none are copied from the source tree.
+    secrets = os.path.join(app, "secrets")
+    for f in os.listdir(secrets):
+        if f != ".gitignore":
+            os.remove(os.path.join(secrets, f))
+    r = run([a.atoll, "configure", "-t", "unix", "pinata"], a.work)
+    if not c.check(r.returncode == 0, "configure makes the secrets", output(r)):
+        return c.done()
+    for f in ("ca.crt", "ca.key", "server.crt", "server.key", "bitcoin.key", "bitcoin.address"):
+        c.check(os.path.isfile(os.path.join(secrets, f)), "configure wrote secrets/" + f)
+    for f in ("ca.key", "server.key", "bitcoin.key"):
+        c.check(os.stat(os.path.join(secrets, f)).st_mode & 0o077 == 0, "secrets/%s is private (0600)" % f)
+    secret = open(os.path.join(secrets, "bitcoin.key"), "rb").read().strip()
+    address = open(os.path.join(secrets, "bitcoin.address")).read().strip()
+    c.check(len(secret) >= 50 and secret not in (r.stdout + r.stderr).encode(), "configure does not print the key")
+    c.check(address in r.stdout, "configure names the address", output(r))
+    # Configuring again keeps every secret (the server certificate stays signed by the same CA).
+    before = {f: open(os.path.join(secrets, f), "rb").read() for f in os.listdir(secrets)}
+    r = run([a.atoll, "configure", "-t", "unix", "pinata"], a.work)
+    after = {f: open(os.path.join(secrets, f), "rb").read() for f in os.listdir(secrets)}
+    c.check(r.returncode == 0 and before == after and "made" not in r.stdout,
+            "configuring again keeps the secrets", output(r))
+    # A set with a file missing is refused, not half remade.
+    os.rename(os.path.join(secrets, "server.key"), os.path.join(a.work, "server.key.saved"))
+    r = run([a.atoll, "configure", "-t", "unix", "pinata"], a.work)
+    c.check(r.returncode == 2 and "pinata/atoll.manifest:" in r.stderr and "only some of its files exist" in r.stderr
+            and not os.path.exists(os.path.join(secrets, "server.key")),
+            "configure refuses a certificate without its key", output(r))
+    os.rename(os.path.join(a.work, "server.key.saved"), os.path.join(secrets, "server.key"))
     binary = build_unix(c, a.atoll, a.work, "pinata")
     if binary is None:
         return c.done()
 
-    # The secrets, by the example's own script; the certificates of the clients.
-    secrets = os.path.join(a.work, "secrets")
-    shutil.rmtree(secrets, ignore_errors=True)
-    r = subprocess.run([os.path.join(app, "make-secrets"), secrets], capture_output=True, text=True,
-                       env=dict(os.environ, ATOLL=a.atoll), timeout=120)
-    if not c.check(r.returncode == 0, "make-secrets", output(r)):
-        return c.done()
-    for f in ("ca.crt", "server.crt", "server.key", "bitcoin.key", "bitcoin.address"):
-        c.check(os.path.isfile(os.path.join(secrets, f)), "make-secrets wrote " + f)
-    secret = open(os.path.join(secrets, "bitcoin.key"), "rb").read().strip()
-    address = open(os.path.join(secrets, "bitcoin.address")).read().strip()
-    c.check(len(secret) >= 50 and secret not in r.stdout.encode(), "the script does not print the key")
-    c.check(address in r.stdout, "the script names the address")
     ca = os.path.join(secrets, "ca")
     certs = os.path.join(a.work, "certs")
     shutil.rmtree(certs, ignore_errors=True)

@@ -362,6 +362,29 @@ def main():
         err = stop(p)
         c.check("HTTPS is off" in err, "the log says why HTTPS is off", err[-500:])
 
+    # Out of file descriptors (RLIMIT_NOFILE 40): clients hold every descriptor the site has
+    # left, so its accepts fail with EMFILE; it pauses accepting (logged once), keeps the
+    # held connections, and serves again once they close.
+    p, line = start_site("prlimit", ["--nofile=40:40", "--", binary, "--http-port=%d" % http_port,
+                                     "--https-port=%d" % https_port, "--tls-dir=" + empty])
+    if c.check(p is not None, "the site boots with 40 file descriptors", line):
+        held = []
+        for _ in range(80):
+            held.append(socket.create_connection(("127.0.0.1", http_port), timeout=5))
+        time.sleep(1.5)  # far past a hundred failed accepts without a pause
+        st, _, _, _ = curl("--max-time", "1", base + "/")
+        c.check(st == 0, "while the descriptors are taken, a new client waits in the queue")
+        c.check(p.poll() is None, "the site is still running")
+        for sock in held:
+            sock.close()
+        st, _, body, err = curl("--max-time", "10", base + "/")
+        c.check(st == 200 and b"<html" in body.lower(), "once they are given back, it serves again", err)
+        st, _, _, _ = curl("--max-time", "10", base + "/about/")
+        c.check(st == 200, "... and goes on serving")
+        err = stop(p)
+        c.check(err.count("accepting paused until resources come back") >= 1 and "EMFILE" in err,
+                "the log says accepting paused, and why", err[-1500:])
+
     # The same site on atoll's own TCP/IP stack, against Linux over a TAP.
     why = direct_unavailable()
     if why:

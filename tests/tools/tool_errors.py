@@ -38,6 +38,7 @@ def main():
         with open(os.path.join(folder, "atoll.manifest"), "w") as f:
             f.write("".join(line + "\n" for line in lines))
         for f in files:
+            os.makedirs(os.path.dirname(os.path.join(folder, f)), exist_ok=True)
             open(os.path.join(folder, f), "w").close()
         error(["configure", "-t", "unix", name], expected.replace("FILE", name + "/atoll.manifest"), what)
     manifest_error.count = 0
@@ -88,6 +89,17 @@ def main():
     manifest_error(head + ["key site-dir string x \"d\"", "device kv_ro site dir"],
                    "FILE:4: device 'site' needs the key 'site-dir' on unix, which the key on line 3 already "
                    "declares", "a key the target needs is taken", files=["a.hpp"])
+    manifest_error(head + ["cert ca keys/ca dns=localhost"],
+                   "FILE:3: cert ca keys/ca: cert ca takes no --dns", "a cert statement atoll cert refuses",
+                   files=["a.hpp"])
+    manifest_error(head + ["cert self-signed tls/server"],
+                   "FILE:3: cert self-signed tls/server: cert self-signed needs --dns NAME or --ip ADDR",
+                   "a cert statement without what atoll cert needs", files=["a.hpp"])
+    manifest_error(head + ["cert bitcoin keys/coin"],
+                   "FILE:3: cert bitcoin keys/coin: only some of its files exist (keys/coin.address; missing: "
+                   "keys/coin.key): remove them to make new ones, or restore the others",
+                   "a cert whose files are partly there", files=["a.hpp", "keys/coin.address"])
+    c.check(not os.path.exists(os.path.join(a.work, "m13", "keys", "coin.key")), "... and nothing is made")
 
     error(["frobnicate"], "unknown command 'frobnicate' (configure, build, run, describe, clean, crunch; atoll help)",
           "an unknown command")

@@ -1,5 +1,6 @@
 #include "commands.hpp"
 
+#include "certs.hpp"
 #include "codegen.hpp"
 #include "crunch.hpp"
 #include "describe.hpp"
@@ -166,6 +167,8 @@ int configure(const std::string& dir, const std::string& target) {
   if (!app) return fail(problem);
   auto g = graph_for(*app, target, problem);
   if (!g) return fail(problem);
+  problem = make_certs(app->m, app->dir);
+  if (!problem.empty()) return fail(problem);
   const fs::path package = package_dir();
   if (package.empty()) {
     return fail("no atoll CMake package (atollConfig.cmake) beside " + self_path().string() +

@@ -105,6 +105,14 @@ std::string split_words(std::string_view line, std::vector<std::string>& words) 
   return {};
 }
 
+// is_path_text(p): letters, digits and . _ - + / only.
+bool is_path_text(std::string_view p) {
+  return std::all_of(p.begin(), p.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           std::string_view("._-+/").find(c) != std::string_view::npos;
+  });
+}
+
 class parser {
 public:
   explicit parser(std::string_view path) { m_.path = std::string(path); }
@@ -150,7 +158,8 @@ private:
     if (verb == "app") return app(w, line);
     if (verb == "device") return device(w, line);
     if (verb == "key") return key(w, line);
-    return "unknown statement " + quoted(verb) + " (name, app, device, key)";
+    if (verb == "cert") return cert(w, line);
+    return "unknown statement " + quoted(verb) + " (name, app, device, key, cert)";
   }
 
   std::string name(const std::vector<std::string>& w, int line) {
@@ -173,11 +182,7 @@ private:
       return "a second 'app' (the first is on line " + std::to_string(m_.app_line) + ")";
     }
     if (w.size() != 3) return "'app' takes two words: app HEADER CLASS_TEMPLATE";
-    const bool plain = std::all_of(w[1].begin(), w[1].end(), [](char c) {
-      return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-             std::string_view("._-+/").find(c) != std::string_view::npos;
-    });
-    if (w[1].empty() || w[1][0] == '/' || !plain) {
+    if (w[1].empty() || w[1][0] == '/' || !is_path_text(w[1])) {
       return "the app header " + quoted(w[1]) +
              " must be a path relative to the manifest, of letters, digits and . _ - + /";
     }
@@ -259,6 +264,63 @@ private:
       }
     }
     d.options.push_back({std::move(name), std::move(value)});
+    return {};
+  }
+
+  // inside_path(p): a path relative to the manifest's folder that stays in it.
+  static bool inside_path(std::string_view p) {
+    if (p.empty() || p.front() == '/' || p.back() == '/' || !is_path_text(p)) return false;
+    std::size_t pos = 0;
+    while (pos <= p.size()) {
+      const std::size_t end = std::min(p.find('/', pos), p.size());
+      const std::string_view part = p.substr(pos, end - pos);
+      if (part.empty() || part == "." || part == "..") return false;
+      pos = end + 1;
+    }
+    return true;
+  }
+
+  std::string cert(const std::vector<std::string>& w, int line) {
+    if (w.size() < 3)
+      return "'cert' takes an action and a prefix: cert ACTION OUT [OPTION=VALUE ...]";
+    const auto names = [](std::span<const std::string_view> list) {
+      return join(list, [](std::string_view n) { return std::string(n); });
+    };
+    if (std::find(std::begin(cert_actions), std::end(cert_actions), w[1]) ==
+        std::end(cert_actions)) {
+      return "unknown cert action " + quoted(w[1]) + " (" + names(cert_actions) + ")";
+    }
+    const auto bad_path = [](const std::string& what, const std::string& p) {
+      return what + " " + quoted(p) +
+             " must be a path inside the manifest's folder (letters, digits, . _ - + /; no "
+             "'..')";
+    };
+    if (!inside_path(w[2])) return bad_path("the cert prefix", w[2]);
+    for (const auto& other : m_.certs) {
+      if (other.out == w[2]) {
+        return "a second cert " + quoted(w[2]) + " (the first is on line " +
+               std::to_string(other.line) + ")";
+      }
+    }
+    if (m_.certs.size() == max_certs) {
+      return "too many cert statements (" + std::to_string(max_certs) + " at most)";
+    }
+    cert_decl d{w[1], w[2], {}, line};
+    for (std::size_t i = 3; i < w.size(); ++i) {
+      const auto eq = w[i].find('=');
+      std::string name = w[i].substr(0, eq);
+      if (std::find(std::begin(cert_option_names), std::end(cert_option_names), name) ==
+          std::end(cert_option_names)) {
+        return "unknown cert option " + quoted(name) + " (" + names(cert_option_names) + ")";
+      }
+      if (eq == std::string::npos || eq + 1 == w[i].size()) {
+        return "cert option " + quoted(name) + " needs a value (" + name + "=...)";
+      }
+      std::string value = w[i].substr(eq + 1);
+      if (name == "ca" && !inside_path(value)) return bad_path("the CA prefix", value);
+      d.options.emplace_back(std::move(name), std::move(value));
+    }
+    m_.certs.push_back(std::move(d));
     return {};
   }
 

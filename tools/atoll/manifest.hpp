@@ -11,6 +11,7 @@
 //   device  sleep   sleep
 //   device  kv_ro   site crunch=htdocs         # options: option=value or a flag
 //   key     count   uint 4 "how many greetings"
+//   cert    ca secrets/ca name="a CA"          # made by `atoll configure`
 //
 // The parser is a pure function of the text: it touches no file and never
 // exits, so the unit tests and the fuzz harness drive it directly. Every
@@ -22,6 +23,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace atl::tool {
@@ -97,6 +99,30 @@ struct key_decl {
   int line = 0;
 };
 
+/// cert_decl: a `cert` statement: files `atoll configure` makes with
+/// `atoll cert` when they are missing (keys and certificates that must
+/// never be committed: the piñata's, a development HTTPS certificate).
+///
+///   cert ACTION OUT [OPTION=VALUE ...]
+///
+/// ACTION is one of cert_actions; OUT is the output prefix (OUT.crt and
+/// OUT.key, or OUT.key and OUT.address for bitcoin) and `ca=` names a CA's
+/// prefix, both relative to the manifest's folder and inside it. OPTION is
+/// one of cert_option_names; dns and ip may repeat. Which options an action
+/// takes is checked by `atoll cert`'s own parser at configure time.
+struct cert_decl {
+  std::string action;
+  std::string out;
+  std::vector<std::pair<std::string, std::string>> options;  ///< in order
+  int line = 0;
+};
+
+/// cert_actions: "ca server client self-signed bitcoin".
+inline constexpr std::string_view cert_actions[] = {"ca", "server", "client", "self-signed",
+                                                    "bitcoin"};
+/// cert_option_names: the options a cert statement may give.
+inline constexpr std::string_view cert_option_names[] = {"ca", "name", "dns", "ip", "days", "key"};
+
 struct manifest {
   std::string path;        ///< the manifest file, as named in diagnostics
   std::string name;        ///< [a-z][a-z0-9_-]*: the executable and the CMake project
@@ -106,6 +132,7 @@ struct manifest {
   int app_line = 0;
   std::vector<device_decl> devices;  ///< in the order start() takes them
   std::vector<key_decl> keys;        ///< in the order --help lists them
+  std::vector<cert_decl> certs;      ///< in the order configure makes them
 
   /// at(line): a diagnostic in this manifest.
   [[nodiscard]] diagnostic at(int line, std::string message) const;
@@ -118,6 +145,7 @@ inline constexpr std::size_t max_devices = 32;
 /// Keys of the manifest; the target adds its own (logs, device paths), and
 /// core's key_set holds 64 in all.
 inline constexpr std::size_t max_keys = 48;
+inline constexpr std::size_t max_certs = 16;
 inline constexpr std::size_t max_key_name = 32;  ///< key_set::max_name
 inline constexpr std::size_t max_name = 48;      ///< application and device names
 

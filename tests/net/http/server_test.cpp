@@ -430,4 +430,73 @@ TEST(http_server, connections_beyond_the_limit_are_refused) {
   EXPECT_EQ(env.stats().accepted, 2U);
 }
 
+/// failing_listener: the listener below, after `failures` accepts that fail
+/// with `code` (the socket stack's EMFILE is limit_exceeded).
+struct failing_listener {
+  task<result<flow>> accept() {
+    if (failures > 0) {
+      --failures;
+      co_return atl::error(code, "accept: simulated");
+    }
+    co_return co_await inner->accept();
+  }
+  direct::listener_type* inner;
+  atl::errc code;
+  int failures;
+};
+
+task<result<http::client_response>> get_hello(direct& s, ip_endpoint at, atl::engine& e) {
+  auto f = co_await s.connect(at);
+  if (!f) co_return f.error();
+  http::client<flow> c(e, *f, "10.0.0.1");
+  co_return co_await c.request(http::method::get, "/hello");
+}
+
+// Out of descriptors is load, not a broken listener: the server pauses,
+// doubling up to accept_pause_max, and serves again once accepts work.
+TEST(http_server, resource_errors_on_accept_pause_and_never_end_the_server) {
+  http_env env;
+  auto l = env.server_stack->listen(
+      ip_endpoint{ip_addr::any(atl::net::ip_family::v4), atl::net::port(81)});
+  ASSERT_TRUE(l);
+  http::server_config cfg;
+  cfg.accept_pause = 1ms;
+  cfg.accept_pause_max = 4ms;
+  for (const auto code : {atl::errc::limit_exceeded, atl::errc::no_memory}) {
+    failing_listener fl{&*l, code, 250};
+    http::server<test_handler> srv(env.loop, env.handler, cfg);
+    auto running = std::make_unique<atl::task_set>(env.loop, "flaky");
+    const auto start = env.loop.now();
+    ASSERT_TRUE(running->spawn(srv.run(fl)));
+    const ip_endpoint at{ip_addr(env.server_stack->core().address()), atl::net::port(81)};
+    auto r = env.run(get_hello(*env.client_stack, at, env.loop));
+    ASSERT_TRUE(r) << r.error().message();
+    EXPECT_EQ(r->code, 200);
+    EXPECT_EQ(srv.stats().accept_errors, 250U);
+    EXPECT_EQ(srv.stats().accept_pauses, 250U);
+    EXPECT_EQ(srv.stats().accepted, 1U);
+    // 1 + 2 + 4 * 248 ms of pauses, not a busy loop.
+    EXPECT_GE(env.loop.now() - start, 995ms);
+    running.reset();
+  }
+}
+
+task<result<void>> run_server(http::server<test_handler>& srv, failing_listener& fl) {
+  co_return co_await srv.run(fl);
+}
+
+TEST(http_server, a_listener_that_only_fails_ends_the_server_with_its_error) {
+  http_env env;
+  auto l = env.server_stack->listen(
+      ip_endpoint{ip_addr::any(atl::net::ip_family::v4), atl::net::port(81)});
+  ASSERT_TRUE(l);
+  failing_listener fl{&*l, atl::errc::io_error, 1000};
+  http::server<test_handler> srv(env.loop, env.handler, {});
+  auto r = env.run(run_server(srv, fl));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code(), atl::errc::io_error);
+  EXPECT_EQ(srv.stats().accept_errors, 100U);
+  EXPECT_EQ(srv.stats().accept_pauses, 0U);
+}
+
 }  // namespace

@@ -171,42 +171,30 @@ result<issued> make_certificate(const cert_options& o) {
   return made;
 }
 
-int run(const cert_options& o) {
+}  // namespace
+
+result<std::string> make_files(const cert_options& o) {
   if (o.action == cert_action::bitcoin_address) {
-    auto text = read_input(o.wif_file);
-    if (!text) return fail(text.error());
-    auto key = wif_decode(*text);
-    if (!key) return fail(atl::error(key.error().code(), o.wif_file, ": ", key.error().message()));
-    auto address = p2pkh_address(*key);
-    if (!address) return fail(address.error());
-    std::printf("%s\n", address->c_str());
-    return 0;
+    ATOLL_TRY(const std::string text, read_input(o.wif_file));
+    auto key = wif_decode(text);
+    if (!key) return atl::error(key.error().code(), o.wif_file, ": ", key.error().message());
+    return p2pkh_address(*key);
   }
   if (o.action == cert_action::bitcoin) {
-    auto key = make_bitcoin_key();
-    if (!key) return fail(key.error());
-    auto wif = wif_encode(*key);
-    auto address = p2pkh_address(*key);
-    if (!wif) return fail(wif.error());
-    if (!address) return fail(address.error());
-    const output_file files[] = {{o.out + ".key", *wif + "\n", true},
-                                 {o.out + ".address", *address + "\n", false}};
-    auto written = write_outputs(files, o.force);
-    if (!written) return fail(written.error());
-    std::printf("%s\n", address->c_str());
-    return 0;
+    ATOLL_TRY(const auto key, make_bitcoin_key());
+    ATOLL_TRY(const std::string wif, wif_encode(key));
+    ATOLL_TRY(std::string address, p2pkh_address(key));
+    const output_file files[] = {{o.out + ".key", wif + "\n", true},
+                                 {o.out + ".address", address + "\n", false}};
+    ATOLL_TRYV(write_outputs(files, o.force));
+    return address;
   }
-  auto made = make_certificate(o);
-  if (!made) return fail(made.error());
-  const output_file files[] = {{o.out + ".key", made->private_key, true},
-                               {o.out + ".crt", made->chain, false}};
-  auto written = write_outputs(files, o.force);
-  if (!written) return fail(written.error());
-  std::printf("wrote %s.crt and %s.key\n", o.out.c_str(), o.out.c_str());
-  return 0;
+  ATOLL_TRY(const issued made, make_certificate(o));
+  const output_file files[] = {{o.out + ".key", made.private_key, true},
+                               {o.out + ".crt", made.chain, false}};
+  ATOLL_TRYV(write_outputs(files, o.force));
+  return "wrote " + o.out + ".crt and " + o.out + ".key";
 }
-
-}  // namespace
 
 result<cert_options> parse_cert_args(const std::vector<std::string>& args) {
   if (args.empty()) {
@@ -267,7 +255,10 @@ int cert_command(const std::vector<std::string>& args) {
   }
   auto options = parse_cert_args(args);
   if (!options) return fail(options.error());
-  return run(*options);
+  auto made = make_files(*options);
+  if (!made) return fail(made.error());
+  std::printf("%s\n", made->c_str());
+  return 0;
 }
 
 }  // namespace atl::tool::cert

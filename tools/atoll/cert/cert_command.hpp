@@ -44,6 +44,12 @@ inline constexpr int max_days = 36500;
 /// invalid_argument with a one-line reason otherwise.
 result<cert_options> parse_cert_args(const std::vector<std::string>& args);
 
+/// make_files(o): does what `o` asks: writes the files (private keys mode
+/// 0600, existing files kept unless o.force) and returns the line to show:
+/// "wrote OUT.crt and OUT.key", or for bitcoin and bitcoin-address the
+/// address. Never the private key.
+result<std::string> make_files(const cert_options& o);
+
 /// cert_command(args): runs `atoll cert`; prints what it wrote (for
 /// `bitcoin`, only the address) and returns 0, or prints one line
 /// "atoll: cert: ..." on standard error and returns 2. A private key is

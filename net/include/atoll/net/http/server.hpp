@@ -39,6 +39,7 @@
 #include <atoll/net/http/status.hpp>
 #include <atoll/net/stack.hpp>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <concepts>
@@ -60,12 +61,20 @@ struct server_config {
   duration idle_timeout = 60s;    ///< between requests on a persistent connection
   duration send_timeout = 30s;    ///< each write of a response
   std::size_t max_connections = 1024;
+  /// After an accept fails for want of resources (descriptors, memory),
+  /// accepting pauses this long, doubling while it keeps failing up to
+  /// accept_pause_max: the waiting connections stay in the listener's queue
+  /// until connections end and give their resources back.
+  duration accept_pause = 10ms;
+  duration accept_pause_max = 1s;
 };
 
 /// server_stats: what the server did. responses(code) counts by status.
 struct server_stats {
   std::uint64_t accepted = 0;        ///< connections served
   std::uint64_t refused = 0;         ///< connections aborted: max_connections were live
+  std::uint64_t accept_errors = 0;   ///< accepts that failed (the server went on)
+  std::uint64_t accept_pauses = 0;   ///< pauses after resource errors (no descriptors, memory)
   std::uint64_t requests = 0;        ///< complete request heads
   std::uint64_t idle_closed = 0;     ///< connections closed after idle_timeout
   std::uint64_t timeouts = 0;        ///< requests cut off by header_timeout/body_timeout (408)
@@ -249,15 +258,32 @@ public:
   /// connection's task; a wrap that fails ends that connection only.
   template <class Listener, class Wrap>
   task<result<void>> run(Listener& listener, Wrap wrap) noexcept {
-    std::uint64_t failures = 0;  // in a row: a listener that only fails ends the server
+    // Running out of descriptors or memory is the load, not the listener:
+    // pause and retry, for as long as it lasts. Any other failure a hundred
+    // times in a row is a listener that only fails, and ends the server.
+    std::uint64_t failures = 0;
+    duration pause = config_.accept_pause;
     for (;;) {
       auto flow = co_await listener.accept();
       if (!flow) {
-        if (flow.error().code() == errc::closed) co_return ok();
-        if (++failures == 100) co_return flow.error();
+        const errc code = flow.error().code();
+        if (code == errc::closed) co_return ok();
+        ++stats_.accept_errors;
+        if (code == errc::limit_exceeded || code == errc::no_memory || code == errc::busy) {
+          static const log_source log{"http"};
+          if (pause == config_.accept_pause) {  // once per run of failures
+            log.warn(flow.error().message(), ": accepting paused until resources come back");
+          }
+          ++stats_.accept_pauses;
+          co_await engine_->sleep_for(pause);
+          pause = std::min(pause * 2, config_.accept_pause_max);
+          continue;
+        }
+        if (++failures == max_failures_in_a_row) co_return flow.error();
         continue;
       }
       failures = 0;
+      pause = config_.accept_pause;
       if (stats_.live >= config_.max_connections) {
         ++stats_.refused;
         flow->abort();
@@ -280,6 +306,8 @@ public:
   };
 
 private:
+  static constexpr std::uint64_t max_failures_in_a_row = 100;
+
   /// live_slot: a connection's place in stats.live, given back however its
   /// task ends.
   class live_slot {
