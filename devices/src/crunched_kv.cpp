@@ -136,6 +136,15 @@ task<result<sha256_digest>> crunched_kv::digest(kv_key key) const noexcept {
   co_return f->digest;
 }
 
+task<result<std::optional<kv_info>>> crunched_kv::info(kv_key key) const noexcept {
+  const auto k = kind(key);
+  if (!k) co_return std::optional<kv_info>();
+  if (*k == kv_kind::dictionary) co_return std::optional<kv_info>(kv_info{kv_kind::dictionary});
+  const crunched_file* f = first_at_or_after(key.text());
+  co_return std::optional<kv_info>(kv_info{kv_kind::value, std::uint64_t{f->data.size()},
+                                           wall_time(duration(f->mtime_ns)), f->digest});
+}
+
 task<result<wall_time>> crunched_kv::last_modified(kv_key key) const noexcept {
   ATOLL_CO_TRY(const crunched_file* f, find_value(key));
   co_return wall_time(duration(f->mtime_ns));

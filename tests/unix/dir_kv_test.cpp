@@ -121,6 +121,7 @@ TEST_F(dir_kv_confinement, symlinks_leading_out_are_refused) {
     EXPECT_ERRC(run(kv_->last_modified(key(k))), errc::permission_denied);
     EXPECT_ERRC(run(kv_->get_partial(key(k), 0, 1)), errc::permission_denied);
     EXPECT_ERRC(run(kv_->exists(key(k))), errc::permission_denied);
+    EXPECT_ERRC(run(kv_->info(key(k))), errc::permission_denied);
   }
   EXPECT_ERRC(run(kv_->list(key("dir-out"))), errc::permission_denied);
   EXPECT_ERRC(get("loop"), errc::permission_denied);
@@ -157,6 +158,9 @@ TEST_F(dir_kv_confinement, special_files_are_invisible_and_do_not_block) {
   auto e = run(kv_->exists(key("fifo")));
   ASSERT_OK(e);
   EXPECT_FALSE(e->has_value());
+  auto i = run(kv_->info(key("fifo")));
+  ASSERT_OK(i);
+  EXPECT_FALSE(i->has_value());
 }
 
 TEST(dir_kv, create_checks_the_directory) {
@@ -223,6 +227,34 @@ TEST(dir_kv, digests_are_cached_per_file_version) {
   ASSERT_OK(d2);
   EXPECT_NE(*d1, *d2);
   EXPECT_EQ(*d2, sha256_of(bytes("same size 2")));
+  EXPECT_EQ(kv->hashes(), 2u);
+}
+
+// info() shares the cache: from the second request on, a lookup and a statx.
+TEST(dir_kv, info_uses_the_digest_cache_and_sees_changes) {
+  temp_dir top;
+  write_file(top / "f", bytes("same size 1"));
+  auto kv = dir_kv::create(top.path(), {.digest_racy_window_ns = 0});
+  ASSERT_OK(kv);
+  sim_platform p;
+  engine e(p);
+  auto i1 = e.run(kv->info(key("f")));
+  ASSERT_OK(i1);
+  ASSERT_TRUE(i1->has_value());
+  EXPECT_EQ((*i1)->digest, sha256_of(bytes("same size 1")));
+  EXPECT_EQ((*i1)->size, 11u);
+  ASSERT_OK(e.run(kv->info(key("f"))));
+  ASSERT_OK(e.run(kv->digest(key("f"))));
+  EXPECT_EQ(kv->hashes(), 1u);
+  struct stat before {};
+  ASSERT_EQ(::stat((top / "f").c_str(), &before), 0);
+  write_file(top / "f", bytes("same size 2"));
+  const struct timespec times[2] = {before.st_atim, before.st_mtim};
+  ASSERT_EQ(::utimensat(AT_FDCWD, (top / "f").c_str(), times, 0), 0);
+  auto i2 = e.run(kv->info(key("f")));
+  ASSERT_OK(i2);
+  ASSERT_TRUE(i2->has_value());
+  EXPECT_EQ((*i2)->digest, sha256_of(bytes("same size 2")));
   EXPECT_EQ(kv->hashes(), 2u);
 }
 

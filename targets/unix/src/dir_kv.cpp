@@ -62,6 +62,13 @@ wall_time wall_of(const statx_timestamp& t) noexcept {
   return wall_time(duration(static_cast<std::int64_t>(t.tv_sec) * 1'000'000'000 + t.tv_nsec));
 }
 
+/// The statx fields a file_version needs.
+constexpr unsigned version_fields = STATX_TYPE | STATX_INO | STATX_SIZE | STATX_MTIME | STATX_CTIME;
+
+std::int64_t ns_of(const statx_timestamp& t) noexcept {
+  return static_cast<std::int64_t>(t.tv_sec) * 1'000'000'000 + t.tv_nsec;
+}
+
 std::optional<kv_kind> kind_of_mode(unsigned mode) noexcept {
   if (S_ISREG(mode)) return kv_kind::value;
   if (S_ISDIR(mode)) return kv_kind::dictionary;
@@ -157,16 +164,14 @@ result<int> dir_kv::open_value(const kv_key& key, file_version& version) const n
   // check, the open does not hang; fstat below then refuses it.
   ATOLL_TRY(const int fd, open_beneath(fd_, key, O_RDONLY | O_NONBLOCK));
   fd_guard guard(fd);
-  struct stat st {};
-  if (::fstat(fd, &st) != 0) return errno_error("stat", key.text(), errno);
-  if (!S_ISREG(st.st_mode)) {
+  struct statx st {};
+  if (::statx(fd, "", AT_EMPTY_PATH, version_fields, &st) != 0) {
+    return errno_error("statx", key.text(), errno);
+  }
+  if (!S_ISREG(st.stx_mode)) {
     return error(errc::not_found, "'", key.text(), "' is not a regular file");
   }
-  version.device = static_cast<std::uint64_t>(st.st_dev);
-  version.inode = static_cast<std::uint64_t>(st.st_ino);
-  version.size = static_cast<std::uint64_t>(st.st_size);
-  version.mtime_ns = std::int64_t{st.st_mtim.tv_sec} * 1'000'000'000 + st.st_mtim.tv_nsec;
-  version.ctime_ns = std::int64_t{st.st_ctim.tv_sec} * 1'000'000'000 + st.st_ctim.tv_nsec;
+  version = version_of(st);
   return guard.release();
 }
 
@@ -191,13 +196,13 @@ result<buf> dir_kv::read_range(const kv_key& key, std::uint64_t offset, std::uin
 
 result<sha256_digest> dir_kv::hash(const kv_key& key) const noexcept {
   file_version version;
+  return hash_value(key, version);
+}
+
+result<sha256_digest> dir_kv::hash_value(const kv_key& key, file_version& version) const noexcept {
   ATOLL_TRY(const int fd, open_value(key, version));
   const fd_guard guard(fd);
-  if (digests_) {
-    for (const cached_digest& c : digests_->slots) {
-      if (c.used && c.version == version) return c.digest;
-    }
-  }
+  if (const sha256_digest* known = cached(version)) return *known;
   ++hashes_;
   const std::uint64_t size = version.size;
   constexpr std::size_t chunk = std::size_t{64} * 1024;
@@ -213,6 +218,54 @@ result<sha256_digest> dir_kv::hash(const kv_key& key) const noexcept {
   const sha256_digest digest = h.finish();
   remember(version, digest);
   return digest;
+}
+
+result<std::optional<kv_info>> dir_kv::describe(const kv_key& key) const noexcept {
+  auto fd = open_beneath(fd_, key, O_PATH);
+  if (!fd) {
+    if (fd.error().code() == errc::not_found) return std::optional<kv_info>();
+    return fd.error();
+  }
+  struct statx st {};
+  {
+    const fd_guard guard(*fd);
+    if (::statx(*fd, "", AT_EMPTY_PATH, version_fields, &st) != 0) {
+      return errno_error("statx", key.text(), errno);
+    }
+  }
+  const std::optional<kv_kind> kind = kind_of_mode(st.stx_mode);
+  if (!kind) return std::optional<kv_info>();
+  if (*kind == kv_kind::dictionary) return std::optional<kv_info>(kv_info{kv_kind::dictionary});
+  file_version version = version_of(st);
+  const sha256_digest* known = cached(version);
+  sha256_digest digest{};
+  if (known != nullptr) {
+    digest = *known;
+  } else {
+    // Opened, checked and hashed; the version is the one hashed, which may
+    // be newer than the one just looked at.
+    auto hashed = hash_value(key, version);
+    if (!hashed) {
+      if (hashed.error().code() == errc::not_found) return std::optional<kv_info>();
+      return hashed.error();
+    }
+    digest = *hashed;
+  }
+  return std::optional<kv_info>(
+      kv_info{kv_kind::value, version.size, wall_time(duration(version.mtime_ns)), digest});
+}
+
+dir_kv::file_version dir_kv::version_of(const struct ::statx& st) noexcept {
+  return file_version{(std::uint64_t{st.stx_dev_major} << 32) | st.stx_dev_minor, st.stx_ino,
+                      st.stx_size, ns_of(st.stx_mtime), ns_of(st.stx_ctime)};
+}
+
+const sha256_digest* dir_kv::cached(const file_version& version) const noexcept {
+  if (!digests_) return nullptr;
+  for (const cached_digest& c : digests_->slots) {
+    if (c.used && c.version == version) return &c.digest;
+  }
+  return nullptr;
 }
 
 void dir_kv::remember(const file_version& version, const sha256_digest& digest) const noexcept {
@@ -308,6 +361,10 @@ task<result<std::uint64_t>> dir_kv::size(kv_key key) const noexcept {
 }
 
 task<result<sha256_digest>> dir_kv::digest(kv_key key) const noexcept { co_return hash(key); }
+
+task<result<std::optional<kv_info>>> dir_kv::info(kv_key key) const noexcept {
+  co_return describe(key);
+}
 
 task<result<wall_time>> dir_kv::last_modified(kv_key key) const noexcept {
   ATOLL_CO_TRY(const entry_info info, stat_value(key));

@@ -206,6 +206,36 @@ TYPED_TEST_P(kv_ro_conformance, last_modified_of_values) {
   EXPECT_ERRC(this->run(dev->last_modified(key("nope"))), errc::not_found);
 }
 
+// kv_describe: the device's info() when it has one (kv_ro_info), else the
+// four questions; either way the same answers as those questions.
+TYPED_TEST_P(kv_ro_conformance, describe_agrees_with_the_four_questions) {
+  auto* dev = this->device();
+  ASSERT_NE(dev, nullptr);
+  const std::int64_t resolution = time_resolution_ns<TypeParam>();
+  for (const auto& f : this->files_) {
+    auto info = this->run(kv_describe(*dev, key(f.path)));
+    ASSERT_OK(info);
+    ASSERT_TRUE(info->has_value()) << f.path;
+    EXPECT_EQ((*info)->kind, kv_kind::value) << f.path;
+    EXPECT_EQ((*info)->size, f.data.size()) << f.path;
+    EXPECT_EQ(to_hex((*info)->digest).view(), to_hex(sha256_of(f.data)).view()) << f.path;
+    EXPECT_EQ((*info)->modified.time_since_epoch().count(),
+              f.mtime.time_since_epoch().count() / resolution * resolution)
+        << f.path;
+  }
+  for (const char* dictionary : {"", "docs", "docs/a", "css"}) {
+    auto info = this->run(kv_describe(*dev, dictionary[0] == 0 ? kv_key() : key(dictionary)));
+    ASSERT_OK(info);
+    ASSERT_TRUE(info->has_value()) << dictionary;
+    EXPECT_EQ((*info)->kind, kv_kind::dictionary) << dictionary;
+  }
+  for (const char* missing : {"nope", "docs/z", "empty/x"}) {
+    auto info = this->run(kv_describe(*dev, key(missing)));
+    ASSERT_OK(info);
+    EXPECT_FALSE(info->has_value()) << missing;
+  }
+}
+
 TYPED_TEST_P(kv_ro_conformance, tasks_outlive_the_callers_key) {
   auto* dev = this->device();
   ASSERT_NE(dev, nullptr);
@@ -222,6 +252,6 @@ REGISTER_TYPED_TEST_SUITE_P(kv_ro_conformance, get_returns_every_value_exactly,
                             get_of_missing_and_dictionaries, get_partial_takes_ranges,
                             list_gives_sorted_entries_with_kinds, exists_tells_the_kind,
                             size_of_values, digest_is_sha256_of_the_value, last_modified_of_values,
-                            tasks_outlive_the_callers_key);
+                            describe_agrees_with_the_four_questions, tasks_outlive_the_callers_key);
 
 }  // namespace atl::conformance

@@ -49,6 +49,9 @@ public:
   }
   std::vector<std::string> keys;
 
+protected:
+  test_kv& inner() { return inner_; }
+
 private:
   kv_key note(kv_key k) {
     keys.emplace_back(k.text());
@@ -57,6 +60,19 @@ private:
   test_kv& inner_;
 };
 static_assert(kv_ro<recording_kv>);
+static_assert(!kv_ro_info<recording_kv>);
+
+// recording_info_kv: the same with info() (kv_ro_info), which it records as
+// "info KEY" and answers with kv_describe over the memory_kv.
+class recording_info_kv : public recording_kv {
+public:
+  using recording_kv::recording_kv;
+  task<result<std::optional<kv_info>>> info(kv_key k) {
+    keys.push_back("info " + std::string(k.text()));
+    return kv_describe(inner(), std::move(k));
+  }
+};
+static_assert(kv_ro_info<recording_info_kv>);
 
 inline std::span<const std::byte> as_bytes(std::string_view text) {
   return {reinterpret_cast<const std::byte*>(text.data()), text.size()};

@@ -109,8 +109,36 @@ TEST_F(site_test, only_the_served_file_and_its_variant_are_asked_about) {
   request.accepts_gzip = true;
   auto r = engine_.run(respond(spy, config_, request));
   ASSERT_TRUE(r.has_value());
-  EXPECT_EQ(spy.keys, (std::vector<std::string>{"style.css", "style.css.gz", "style.css.gz",
-                                                "style.css.gz", "style.css.gz"}));
+  // A device without info(): exists, size, last_modified and digest of the
+  // file, then of its variant (the client accepts gzip).
+  EXPECT_EQ(spy.keys, (std::vector<std::string>{"style.css", "style.css", "style.css", "style.css",
+                                                "style.css.gz", "style.css.gz", "style.css.gz",
+                                                "style.css.gz"}));
+  spy.keys.clear();
+  request.accepts_gzip = false;
+  r = engine_.run(respond(spy, config_, request));
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(spy.keys, (std::vector<std::string>{"style.css", "style.css", "style.css", "style.css",
+                                                "style.css.gz"}));  // only whether it exists
+}
+
+TEST_F(site_test, a_device_with_info_is_asked_once_per_key) {
+  recording_info_kv spy(kv_);
+  site_request request;
+  request.path = "/style.css";
+  request.accepts_gzip = true;
+  auto r = engine_.run(respond(spy, config_, request));
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(header(*r, "Content-Encoding"), "gzip");
+  EXPECT_EQ(header(*r, "ETag"), etag_of("GZIPPED-STYLE"));
+  EXPECT_EQ(spy.keys, (std::vector<std::string>{"info style.css", "info style.css.gz"}));
+  spy.keys.clear();
+  request.path = "/docs";
+  r = engine_.run(respond(spy, config_, request));
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->status, 301);
+  EXPECT_EQ(spy.keys, (std::vector<std::string>{"info docs"}));
 }
 
 TEST_F(site_test, http_is_redirected_to_https) {

@@ -79,6 +79,8 @@ public:
   task<result<std::uint64_t>> size(kv_key key) const noexcept;
   task<result<sha256_digest>> digest(kv_key key) const noexcept;
   task<result<wall_time>> last_modified(kv_key key) const noexcept;
+  /// info (kv_ro_info): one lookup for what the four questions above give.
+  task<result<std::optional<kv_info>>> info(kv_key key) const noexcept;
 
   /// files: the table.
   [[nodiscard]] std::span<const crunched_file> files() const noexcept { return files_; }

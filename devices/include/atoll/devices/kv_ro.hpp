@@ -29,6 +29,12 @@
 //     (crunched_kv's views borrow the image's own bytes, which never go away).
 //   - Keys are taken by value, so a task may outlive the caller's key.
 //     Destroying a task cancels the request and changes nothing.
+//
+// A device may also answer info(k) (the kv_ro_info concept): exists, size,
+// last_modified and digest in one call, for a device where each question
+// costs a lookup (a host directory resolves the path and stats the file for
+// each). kv_describe(kv, k) asks info() when the device has it and the four
+// questions otherwise, so callers need not care.
 #pragma once
 
 #include <atoll/core/buf.hpp>
@@ -43,6 +49,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace atl {
@@ -70,5 +77,43 @@ concept kv_ro = requires(K& kv, kv_key key, std::uint64_t n) {
   { kv.digest(key) } -> std::same_as<task<result<sha256_digest>>>;
   { kv.last_modified(key) } -> std::same_as<task<result<wall_time>>>;
 };
+
+/// kv_info: what is at a key: its kind and, for a value, its size,
+/// last-modified time and digest (a dictionary's are zero).
+struct kv_info {
+  kv_kind kind = kv_kind::value;
+  std::uint64_t size = 0;
+  wall_time modified{};
+  sha256_digest digest{};
+};
+
+/// kv_ro_info<K>: a kv_ro device that answers info(k) in one call: nullopt
+/// when nothing is at k, else what exists, size, last_modified and digest
+/// would say, for one version of the value.
+template <class K>
+concept kv_ro_info = kv_ro<K> && requires(K& kv, kv_key key) {
+  { kv.info(key) } -> std::same_as<task<result<std::optional<kv_info>>>>;
+};
+
+/// kv_describe(kv, k): kv.info(k), or for a device without it exists then
+/// size, last_modified and digest. A value that vanishes between those
+/// questions is errc::not_found. `kv` must outlive the task.
+template <kv_ro K>
+task<result<std::optional<kv_info>>> kv_describe(K& kv, kv_key key) {
+  if constexpr (kv_ro_info<K>) {
+    co_return co_await kv.info(std::move(key));
+  } else {
+    result<std::optional<kv_kind>> kind = co_await kv.exists(key);
+    if (!kind) co_return kind.error();
+    if (!*kind) co_return std::optional<kv_info>();
+    kv_info info;
+    info.kind = **kind;
+    if (info.kind == kv_kind::dictionary) co_return info;
+    ATOLL_CO_TRY(info.size, co_await kv.size(key));
+    ATOLL_CO_TRY(info.modified, co_await kv.last_modified(key));
+    ATOLL_CO_TRY(info.digest, co_await kv.digest(std::move(key)));
+    co_return info;
+  }
+}
 
 }  // namespace atl

@@ -64,6 +64,11 @@ public:
   task<result<wall_time>> last_modified(kv_key key) noexcept {
     return a_ ? a_->last_modified(std::move(key)) : b_->last_modified(std::move(key));
   }
+  /// info(key): the chosen device's kv_describe (kv_ro.hpp): its own info()
+  /// when it has one.
+  task<result<std::optional<kv_info>>> info(kv_key key) noexcept {
+    return a_ ? kv_describe(*a_, std::move(key)) : kv_describe(*b_, std::move(key));
+  }
 
 private:
   kv_ro_either(std::optional<A> a, std::optional<B> b) noexcept

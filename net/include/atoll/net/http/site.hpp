@@ -149,46 +149,44 @@ struct site_file {
                                                           const error& e);
 
 /// respond(kv, config, request): the response to `request` for the site in
-/// `kv`. Asks the device at most exists twice, then size, digest and
-/// last_modified of the value to serve; reads no body. Fails only with the
-/// device's errors other than not_found (io_error, ...), or errc::no_memory
-/// when the task's frame could not be allocated. `kv` and `config` must
-/// outlive the task; destroying the task cancels it.
+/// `kv`. Asks the device what is at the key (kv_describe: one info() call on
+/// a device that has it, else exists, size, last_modified and digest), then
+/// about the .gz variant: its description when the client accepts gzip,
+/// else only whether it exists. Reads no body. Fails only with the device's
+/// errors other than not_found (io_error, ...), or errc::no_memory when the
+/// task's frame could not be allocated. `kv` and `config` must outlive the
+/// task; destroying the task cancels it.
 template <kv_ro K>
 task<result<site_response>> respond(K& kv, const site_config& config, site_request request) {
   site_plan plan = plan_site_request(config, request);
   if (plan.early) co_return std::move(*plan.early);
 
-  result<std::optional<kv_kind>> kind = co_await kv.exists(plan.key);
-  if (!kind) co_return kind.error();
-  if (!*kind) co_return site_not_found(config, request);
-  if (**kind == kv_kind::dictionary) {
+  result<std::optional<kv_info>> found = co_await kv_describe(kv, plan.key);
+  if (!found) co_return site_metadata_failure(config, request, found.error());
+  if (!*found) co_return site_not_found(config, request);
+  if ((*found)->kind == kv_kind::dictionary) {
     if (plan.directory) co_return site_not_found(config, request);  // "dir/index.html/"
     co_return site_directory_redirect(config, request);
   }
 
   site_file file;
   file.content_type = content_type_for(plan.key.text());
-  file.chosen.key = plan.key;
+  file.chosen = site_representation{plan.key, (*found)->size, (*found)->digest, (*found)->modified};
   const std::optional<kv_key> gzip_key = site_gzip_key(plan.key);
-  if (gzip_key) {
+  if (gzip_key && request.accepts_gzip) {
+    result<std::optional<kv_info>> variant = co_await kv_describe(kv, *gzip_key);
+    if (!variant) co_return site_metadata_failure(config, request, variant.error());
+    if (*variant && (*variant)->kind == kv_kind::value) {
+      file.has_variant = true;
+      file.gzip = true;
+      file.chosen = site_representation{*gzip_key, (*variant)->size, (*variant)->digest,
+                                        (*variant)->modified};
+    }
+  } else if (gzip_key) {
     result<std::optional<kv_kind>> variant = co_await kv.exists(*gzip_key);
     if (!variant) co_return variant.error();
     file.has_variant = *variant == kv_kind::value;
-    if (file.has_variant && request.accepts_gzip) {
-      file.gzip = true;
-      file.chosen.key = *gzip_key;
-    }
   }
-  result<std::uint64_t> size = co_await kv.size(file.chosen.key);
-  if (!size) co_return site_metadata_failure(config, request, size.error());
-  result<sha256_digest> digest = co_await kv.digest(file.chosen.key);
-  if (!digest) co_return site_metadata_failure(config, request, digest.error());
-  result<wall_time> modified = co_await kv.last_modified(file.chosen.key);
-  if (!modified) co_return site_metadata_failure(config, request, modified.error());
-  file.chosen.size = *size;
-  file.chosen.digest = *digest;
-  file.chosen.modified = *modified;
   co_return serve_site_file(config, request, file);
 }
 

@@ -20,6 +20,10 @@
 //     file is hashed again; a file changed in the last two seconds is not
 //     cached at all, as a second write in the same timestamp tick would not
 //     show (git's "racy" rule).
+//   - info() (kv_ro_info) answers from one lookup and one statx when the
+//     digest of that version of the file is cached: the static-file server
+//     asks it once per request instead of exists, size, last_modified and
+//     digest, which resolve the key four times.
 //   - Values larger than options.max_value_size are errc::limit_exceeded for
 //     get() (get_partial() of a smaller range works); digest() streams.
 //   - I/O is synchronous: the event loop waits while the host reads.
@@ -41,6 +45,8 @@
 #include <optional>
 #include <string_view>
 #include <vector>
+
+struct statx;  // <linux/stat.h>, in the source only
 
 namespace atl::unix_target {
 
@@ -78,6 +84,7 @@ public:
   task<result<std::uint64_t>> size(kv_key key) const noexcept;
   task<result<sha256_digest>> digest(kv_key key) const noexcept;
   task<result<wall_time>> last_modified(kv_key key) const noexcept;
+  task<result<std::optional<kv_info>>> info(kv_key key) const noexcept;
 
   /// The synchronous operations behind the tasks.
   [[nodiscard]] result<buf> read_range(const kv_key& key, std::uint64_t offset,
@@ -85,6 +92,7 @@ public:
   [[nodiscard]] result<std::vector<kv_entry>> entries(const kv_key& key) const noexcept;
   [[nodiscard]] result<std::optional<kv_kind>> kind(const kv_key& key) const noexcept;
   [[nodiscard]] result<sha256_digest> hash(const kv_key& key) const noexcept;
+  [[nodiscard]] result<std::optional<kv_info>> describe(const kv_key& key) const noexcept;
 
   /// The digests kept, at most.
   static constexpr std::size_t digest_cache_entries = 256;
@@ -122,6 +130,12 @@ private:
   [[nodiscard]] result<entry_info> stat_key(const kv_key& key) const noexcept;
   [[nodiscard]] result<entry_info> stat_value(const kv_key& key) const noexcept;
   [[nodiscard]] result<int> open_value(const kv_key& key, file_version& version) const noexcept;
+  /// hash_value(key, version): the digest of the value, cached or computed,
+  /// and the version it is the digest of.
+  [[nodiscard]] result<sha256_digest> hash_value(const kv_key& key,
+                                                 file_version& version) const noexcept;
+  static file_version version_of(const struct ::statx& st) noexcept;
+  [[nodiscard]] const sha256_digest* cached(const file_version& version) const noexcept;
   void remember(const file_version& version, const sha256_digest& digest) const noexcept;
 
   int fd_ = -1;
@@ -130,6 +144,6 @@ private:
   mutable std::uint64_t hashes_ = 0;
 };
 
-static_assert(kv_ro<dir_kv>);
+static_assert(kv_ro_info<dir_kv>);
 
 }  // namespace atl::unix_target
