@@ -1,3 +1,4 @@
+#include "dir_kv_open_files.hpp"
 #include "errno_error.hpp"
 #include <atoll/unix/kv_dir.hpp>
 
@@ -116,11 +117,18 @@ result<dir_kv> dir_kv::create(std::string_view dir, const dir_kv_options& option
   return device;
 }
 
+dir_kv::dir_kv(int fd, const dir_kv_options& options) noexcept : fd_(fd), options_(options) {
+  if (options.kept_files > 0) {
+    open_.reset(new (std::nothrow) open_files(options.kept_files, options.digest_racy_window_ns));
+  }
+}
+
 dir_kv::dir_kv(dir_kv&& other) noexcept
     : fd_(std::exchange(other.fd_, -1)),
       options_(other.options_),
       digests_(std::move(other.digests_)),
-      hashes_(other.hashes_) {}
+      hashes_(other.hashes_),
+      open_(std::move(other.open_)) {}
 
 dir_kv& dir_kv::operator=(dir_kv&& other) noexcept {
   if (this != &other) {
@@ -129,13 +137,17 @@ dir_kv& dir_kv::operator=(dir_kv&& other) noexcept {
     options_ = other.options_;
     digests_ = std::move(other.digests_);
     hashes_ = other.hashes_;
+    open_ = std::move(other.open_);
   }
   return *this;
 }
 
 dir_kv::~dir_kv() {
+  open_.reset();  // the kept descriptors before the root's
   if (fd_ >= 0) ::close(fd_);
 }
+
+std::uint64_t dir_kv::kept_hits() const noexcept { return open_ ? open_->hits() : 0; }
 
 result<dir_kv::entry_info> dir_kv::stat_key(const kv_key& key) const noexcept {
   // O_PATH: looking at a FIFO or a device node neither blocks nor wakes it.
@@ -157,7 +169,18 @@ result<dir_kv::entry_info> dir_kv::stat_value(const kv_key& key) const noexcept 
   return info;
 }
 
-result<int> dir_kv::open_value(const kv_key& key, file_version& version) const noexcept {
+result<int> dir_kv::open_value(const kv_key& key, file_version& version,
+                               bool& owned) const noexcept {
+  if (open_) {
+    const auto kept = open_->resolve(fd_, key);
+    if (kept) {
+      if (kept->fd < 0) return error(errc::not_found, "'", key.text(), "' not found");
+      version = kept->version;
+      owned = false;
+      return kept->fd;
+    }
+  }
+  owned = true;
   ATOLL_TRY(const entry_info info, stat_value(key));
   (void)info;
   // O_NONBLOCK: should the file have been swapped for a FIFO since the
@@ -178,8 +201,9 @@ result<int> dir_kv::open_value(const kv_key& key, file_version& version) const n
 result<buf> dir_kv::read_range(const kv_key& key, std::uint64_t offset, std::uint64_t length,
                                bool whole) const noexcept {
   file_version version;
-  ATOLL_TRY(const int fd, open_value(key, version));
-  const fd_guard guard(fd);
+  bool owned = false;
+  ATOLL_TRY(const int fd, open_value(key, version, owned));
+  const fd_guard guard(owned ? fd : -1);
   const std::uint64_t size = version.size;
   if (offset > size) {
     return error(errc::invalid_argument, "offset ", offset, " is past the end (", size, ")");
@@ -200,8 +224,14 @@ result<sha256_digest> dir_kv::hash(const kv_key& key) const noexcept {
 }
 
 result<sha256_digest> dir_kv::hash_value(const kv_key& key, file_version& version) const noexcept {
-  ATOLL_TRY(const int fd, open_value(key, version));
-  const fd_guard guard(fd);
+  bool owned = false;
+  ATOLL_TRY(const int fd, open_value(key, version, owned));
+  const fd_guard guard(owned ? fd : -1);
+  return digest_of(fd, version, key);
+}
+
+result<sha256_digest> dir_kv::digest_of(int fd, const file_version& version,
+                                        const kv_key& key) const noexcept {
   if (const sha256_digest* known = cached(version)) return *known;
   ++hashes_;
   const std::uint64_t size = version.size;
@@ -221,6 +251,16 @@ result<sha256_digest> dir_kv::hash_value(const kv_key& key, file_version& versio
 }
 
 result<std::optional<kv_info>> dir_kv::describe(const kv_key& key) const noexcept {
+  if (open_) {
+    const auto kept = open_->resolve(fd_, key);
+    if (kept) {
+      if (kept->fd < 0) return std::optional<kv_info>();
+      ATOLL_TRY(const sha256_digest digest, digest_of(kept->fd, kept->version, key));
+      const file_version& v = kept->version;
+      return std::optional<kv_info>(
+          kv_info{kv_kind::value, v.size, wall_time(duration(v.mtime_ns)), digest});
+    }
+  }
   auto fd = open_beneath(fd_, key, O_PATH);
   if (!fd) {
     if (fd.error().code() == errc::not_found) return std::optional<kv_info>();
@@ -283,6 +323,10 @@ void dir_kv::remember(const file_version& version, const sha256_digest& digest) 
 }
 
 result<std::optional<kv_kind>> dir_kv::kind(const kv_key& key) const noexcept {
+  if (open_) {
+    const auto kept = open_->resolve(fd_, key);
+    if (kept) return kept->fd < 0 ? std::optional<kv_kind>() : std::optional(kv_kind::value);
+  }
   auto info = stat_key(key);
   if (!info) {
     if (info.error().code() == errc::not_found) return std::optional<kv_kind>();

@@ -17,6 +17,7 @@ namespace {
 struct watch_slot {
   event* readable;
   event* writable;
+  bool* closed;  // set, and left set, once a hang-up, an error or the peer's FIN is seen
 };
 
 // Each kernel report may add two events (readable and writable).
@@ -106,6 +107,7 @@ void epoll_platform::yield(mono_time deadline, ready_set& ready) noexcept {
     const std::uint32_t what = events[i].events;
     // Errors and hang-ups wake both sides: the next read or write reports them.
     const bool failed = (what & (EPOLLERR | EPOLLHUP)) != 0;
+    if ((failed || (what & EPOLLRDHUP) != 0) && slot->closed != nullptr) *slot->closed = true;
     if (((what & (EPOLLIN | EPOLLRDHUP)) != 0 || failed) && slot->readable != nullptr) {
       (void)ready.add(slot->readable);
     }
@@ -116,9 +118,9 @@ void epoll_platform::yield(mono_time deadline, ready_set& ready) noexcept {
   // n < 0 is EINTR (a signal): an early return, which the contract allows.
 }
 
-result<fd_registration> epoll_platform::register_fd(int fd, event& readable,
-                                                    event* writable) noexcept {
-  auto* slot = new (std::nothrow) watch_slot{&readable, writable};
+result<fd_registration> epoll_platform::register_fd(int fd, event& readable, event* writable,
+                                                    bool* closed) noexcept {
+  auto* slot = new (std::nothrow) watch_slot{&readable, writable, closed};
   if (slot == nullptr) return error(errc::no_memory, "no memory to register a descriptor");
   epoll_event ev{};
   ev.events = EPOLLIN | EPOLLRDHUP | EPOLLET | (writable != nullptr ? EPOLLOUT : 0u);

@@ -141,6 +141,8 @@ struct socket_stack::socket_state {
   bool is_flow = false;  // counted in live_flows
   bool eof = false;      // read() saw the peer's FIN
   bool shut = false;     // shutdown() was called
+  bool drained = false;  // the last recv was short: the queue was empty then
+  bool closed = false;   // the platform saw a hang-up, an error or the FIN
 };
 
 /// internals: the steps shared by the handles, with access to the stack.
@@ -167,7 +169,8 @@ struct socket_stack::internals {
   static result<state_ptr> adopt(socket_stack& s, owned_fd fd) noexcept {
     state_ptr st(new (std::nothrow) socket_state(s, std::move(fd)));
     if (!st) return error(errc::no_memory, "no memory for a socket");
-    ATOLL_TRY(st->registration, s.platform_.register_fd(st->fd.get(), st->readable, &st->writable));
+    ATOLL_TRY(st->registration,
+              s.platform_.register_fd(st->fd.get(), st->readable, &st->writable, &st->closed));
     return st;
   }
 
@@ -313,9 +316,19 @@ task<result<buf>> socket_stack::flow::read() noexcept {
         co_return error(errc::no_memory, "no memory for a read of ", s.options_.read_chunk);
       s.spare_ = std::move(*fresh);
     }
+    // Edge-triggered readiness: after a short recv the queue was empty, and
+    // anything that arrives later sets `readable`; until then a recv would
+    // only say EAGAIN (one system call per request on a kept-alive
+    // connection), so wait first, unless the peer's FIN (or an error) was
+    // seen: it may have come with the last data, and brings no new edge.
+    if (st->drained && !st->closed && !st->readable.is_set()) co_await st->readable.wait();
+    st->drained = false;
     // No suspension between recv and take_read: the spare is the stack's.
     const ssize_t n = ::recv(st->fd.get(), s.spare_.mutable_bytes().data(), s.spare_.size(), 0);
-    if (n > 0) co_return internals::take_read(s, static_cast<std::size_t>(n));
+    if (n > 0) {
+      st->drained = static_cast<std::size_t>(n) < s.spare_.size();
+      co_return internals::take_read(s, static_cast<std::size_t>(n));
+    }
     if (n == 0) {
       st->eof = true;
       co_return buf{};

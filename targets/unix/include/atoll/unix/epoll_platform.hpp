@@ -71,13 +71,18 @@ public:
   mono_time now() noexcept override;
   void yield(mono_time deadline, ready_set& ready) noexcept override;
 
-  /// register_fd(fd, readable, writable): reports `readable` when `fd` has
-  /// data, a hang-up or an error, and `writable` (optional) when it can take
-  /// more (or has failed), edge-triggered. The events must outlive the
-  /// registration; `fd` must stay open while it lasts. Fails with
-  /// errc::no_memory, or the host error (a regular file cannot be polled:
-  /// EPERM, errc::permission_denied; registered twice: errc::exists).
-  result<fd_registration> register_fd(int fd, event& readable, event* writable = nullptr) noexcept;
+  /// register_fd(fd, readable, writable, closed): reports `readable` when
+  /// `fd` has data, a hang-up or an error, and `writable` (optional) when it
+  /// can take more (or has failed), edge-triggered; sets `*closed`
+  /// (optional) for good once a hang-up, an error or the peer's FIN
+  /// (EPOLLRDHUP) is reported, which a reader that stops at short reads
+  /// needs, as one edge can bring the last data and the FIN. The events
+  /// and the flag must outlive the registration; `fd` must stay open while
+  /// it lasts. Fails with errc::no_memory, or the host error (a regular
+  /// file cannot be polled: EPERM, errc::permission_denied; registered
+  /// twice: errc::exists).
+  result<fd_registration> register_fd(int fd, event& readable, event* writable = nullptr,
+                                      bool* closed = nullptr) noexcept;
 
   /// waits: calls that reached the kernel's wait (for tests and stats).
   [[nodiscard]] std::uint64_t waits() const noexcept { return waits_; }

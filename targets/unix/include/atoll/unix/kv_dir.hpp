@@ -20,10 +20,14 @@
 //     file is hashed again; a file changed in the last two seconds is not
 //     cached at all, as a second write in the same timestamp tick would not
 //     show (git's "racy" rule).
-//   - info() (kv_ro_info) answers from one lookup and one statx when the
-//     digest of that version of the file is cached: the static-file server
-//     asks it once per request instead of exists, size, last_modified and
-//     digest, which resolve the key four times.
+//   - info() (kv_ro_info) answers what exists, size, last_modified and
+//     digest would, from one resolution of the key: the static-file server
+//     asks it once per request.
+//   - Values read or described are kept open (options.kept_files) while
+//     every directory on their path is unchanged, as the directory's mtime
+//     and ctime tell: a value asked about again costs one statx per
+//     directory and one on the file, no lookup and no open. A key through a
+//     symlink or a mount point is resolved each time.
 //   - Values larger than options.max_value_size are errc::limit_exceeded for
 //     get() (get_partial() of a smaller range works); digest() streams.
 //   - I/O is synchronous: the event loop waits while the host reads.
@@ -59,6 +63,10 @@ struct dir_kv_options {
   /// A digest is cached only for a file whose ctime is at least this old
   /// (see above); tests set 0.
   std::int64_t digest_racy_window_ns = 2'000'000'000;
+  /// Values kept open while the directories on their path are unchanged
+  /// (dir_kv_open_files.hpp), so a file served again is neither looked up
+  /// nor opened again; they use as many file descriptors. 0: none.
+  std::size_t kept_files = 64;
 };
 
 class dir_kv {
@@ -98,6 +106,8 @@ public:
   static constexpr std::size_t digest_cache_entries = 256;
   /// hashes: the files hashed so far (digests not found in the cache).
   [[nodiscard]] std::uint64_t hashes() const noexcept { return hashes_; }
+  /// kept_hits: questions answered from kept descriptors.
+  [[nodiscard]] std::uint64_t kept_hits() const noexcept;
 
 private:
   /// file_version: what identifies one version of a file's bytes.
@@ -126,10 +136,18 @@ private:
     std::uint64_t size = 0;
     wall_time modified{};
   };
-  dir_kv(int fd, const dir_kv_options& options) noexcept : fd_(fd), options_(options) {}
+  class open_files;  // dir_kv_open_files.hpp
+
+  dir_kv(int fd, const dir_kv_options& options) noexcept;
   [[nodiscard]] result<entry_info> stat_key(const kv_key& key) const noexcept;
   [[nodiscard]] result<entry_info> stat_value(const kv_key& key) const noexcept;
-  [[nodiscard]] result<int> open_value(const kv_key& key, file_version& version) const noexcept;
+  /// open_value(key, version, owned): a descriptor of the value, its
+  /// version; `owned` says whether the caller must close it (a kept one
+  /// belongs to open_).
+  [[nodiscard]] result<int> open_value(const kv_key& key, file_version& version,
+                                       bool& owned) const noexcept;
+  [[nodiscard]] result<sha256_digest> digest_of(int fd, const file_version& version,
+                                                const kv_key& key) const noexcept;
   /// hash_value(key, version): the digest of the value, cached or computed,
   /// and the version it is the digest of.
   [[nodiscard]] result<sha256_digest> hash_value(const kv_key& key,
@@ -142,6 +160,7 @@ private:
   dir_kv_options options_;
   mutable std::unique_ptr<digest_cache> digests_;  // made at the first digest
   mutable std::uint64_t hashes_ = 0;
+  std::unique_ptr<open_files> open_;  // null when options.kept_files is 0
 };
 
 static_assert(kv_ro_info<dir_kv>);
