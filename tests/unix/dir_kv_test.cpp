@@ -206,6 +206,16 @@ TEST(dir_kv, reads_see_changes_to_the_files) {
   EXPECT_NE(*d1, *d2);
 }
 
+/// rewrite_keeping_mtime(path, text): new bytes, the old mtime put back
+/// (only the ctime, which no one can set, tells the change).
+void rewrite_keeping_mtime(const std::string& path, std::string_view text) {
+  struct stat before {};
+  ASSERT_EQ(::stat(path.c_str(), &before), 0);
+  write_file(path, bytes(text));
+  const struct timespec times[2] = {before.st_atim, before.st_mtim};
+  ASSERT_EQ(::utimensat(AT_FDCWD, path.c_str(), times, 0), 0);
+}
+
 TEST(dir_kv, digests_are_cached_per_file_version) {
   temp_dir top;
   write_file(top / "f", bytes("same size 1"));
@@ -218,11 +228,7 @@ TEST(dir_kv, digests_are_cached_per_file_version) {
   ASSERT_OK(e.run(kv->digest(key("f"))));
   EXPECT_EQ(kv->hashes(), 1u);  // the second came from the cache
   // The same size and the old mtime put back: the ctime still tells.
-  struct stat before {};
-  ASSERT_EQ(::stat((top / "f").c_str(), &before), 0);
-  write_file(top / "f", bytes("same size 2"));
-  const struct timespec times[2] = {before.st_atim, before.st_mtim};
-  ASSERT_EQ(::utimensat(AT_FDCWD, (top / "f").c_str(), times, 0), 0);
+  rewrite_keeping_mtime(top / "f", "same size 2");
   auto d2 = e.run(kv->digest(key("f")));
   ASSERT_OK(d2);
   EXPECT_NE(*d1, *d2);
@@ -246,11 +252,7 @@ TEST(dir_kv, info_uses_the_digest_cache_and_sees_changes) {
   ASSERT_OK(e.run(kv->info(key("f"))));
   ASSERT_OK(e.run(kv->digest(key("f"))));
   EXPECT_EQ(kv->hashes(), 1u);
-  struct stat before {};
-  ASSERT_EQ(::stat((top / "f").c_str(), &before), 0);
-  write_file(top / "f", bytes("same size 2"));
-  const struct timespec times[2] = {before.st_atim, before.st_mtim};
-  ASSERT_EQ(::utimensat(AT_FDCWD, (top / "f").c_str(), times, 0), 0);
+  rewrite_keeping_mtime(top / "f", "same size 2");
   auto i2 = e.run(kv->info(key("f")));
   ASSERT_OK(i2);
   ASSERT_TRUE(i2->has_value());
